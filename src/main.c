@@ -1,0 +1,66 @@
+/* main.c — the pelab command line. The only place that prints errors and
+ * picks exit codes: 0 success, 1 the run failed, 2 bad usage or invalid
+ * config, 128+N stopped by signal N. */
+#include <stdio.h>
+#include <string.h>
+
+#include "pelab/cli.h"
+
+static const char *g_usage =
+    "usage: pelab COMMAND [ARGS]\n"
+    "\n"
+    "pelab measures how positional encodings behave in self-attention: value\n"
+    "magnitudes, attention saturation, gradients and order distinguishability,\n"
+    "over sweeps of sequence length, width and scheme described in YAML.\n"
+    "\n"
+    "commands:\n"
+    "  run CONFIG [--out DIR] [--threads N] [--resume] [--force] [--quiet]\n"
+    "                        run every cell of the sweep into DIR (default results/NAME)\n"
+    "  validate CONFIG       check a config without running it\n"
+    "  attend CONFIG [--format table|csv]\n"
+    "                        contextual embeddings of literal sentences under every scheme\n"
+    "  schemes               the encoding schemes, their formulas and parameters\n"
+    "  metrics               the metric columns of results.csv\n"
+    "\n"
+    "  pelab COMMAND --help  help for one command;  pelab --version\n"
+    "exit status: 0 success, 1 the run failed, 2 bad usage or invalid config,\n"
+    "             130/143 interrupted by SIGINT/SIGTERM (finished cells are kept)\n";
+
+/* The commands: adding one is one row here and its src/cli_*.c. */
+static const struct {
+    const char *name;
+    pelab_cli_fn fn;
+    const char *help;
+} g_commands[] = {
+    {"run", pelab_cli_run, pelab_cli_run_help},
+    {"validate", pelab_cli_validate, pelab_cli_validate_help},
+    {"attend", pelab_cli_attend, pelab_cli_attend_help},
+    {"schemes", pelab_cli_schemes, pelab_cli_schemes_help},
+    {"metrics", pelab_cli_metrics, pelab_cli_metrics_help},
+};
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        fputs(g_usage, stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(g_usage, stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        printf("pelab %s\n", PELAB_VERSION);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof g_commands / sizeof g_commands[0]; i++) {
+        if (strcmp(cmd, g_commands[i].name) != 0) continue;
+        for (int k = 2; k < argc; k++)
+            if (strcmp(argv[k], "--help") == 0 || strcmp(argv[k], "-h") == 0) {
+                fputs(g_commands[i].help, stdout);
+                return 0;
+            }
+        return g_commands[i].fn(argc - 2, argv + 2);
+    }
+    return pelab_cli_usage_error("unknown command '%s'", cmd);
+}
