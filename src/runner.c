@@ -120,7 +120,9 @@ static pelab_status scan_existing(done_set *done, size_t *n_done, const char *pa
     int hl = pelab_results_header(header, sizeof header);
     PELAB_ASSERT(hl > 0);
     size_t valid = 0;
-    if (len >= (size_t)hl && memcmp(data, header, (size_t)hl) == 0) {
+    if (len < (size_t)hl && memcmp(data, header, len) == 0) {
+        valid = 0; /* a header torn by a kill: start the file again */
+    } else if (len >= (size_t)hl && memcmp(data, header, (size_t)hl) == 0) {
         valid = (size_t)hl;
         size_t want_commas = 0;
         for (int i = 0; i < hl; i++) want_commas += header[i] == ',';
@@ -138,7 +140,7 @@ static pelab_status scan_existing(done_set *done, size_t *n_done, const char *pa
             p = nl + 1;
             valid = (size_t)(p - data);
         }
-    } else if (len > 0) {
+    } else {
         free(data);
         return pelab_error_set(err, PELAB_STATUS_USAGE,
                                "%s: not a results file of this pelab version (its header differs); "
@@ -266,20 +268,6 @@ pelab_status pelab_run(const pelab_config *cfg, const pelab_run_options *opt, in
         exists = 0;
     }
 
-    fp = fopen(st.results_path, exists ? "a" : "w");
-    if (!fp) {
-        s = pelab_error_set(err, PELAB_STATUS_IO, "%s: cannot write: %s", st.results_path, strerror(errno));
-        goto out;
-    }
-    if (!exists) {
-        char header[ROW_MAX];
-        int hl = pelab_results_header(header, sizeof header);
-        if (fwrite(header, 1, (size_t)hl, fp) != (size_t)hl || fflush(fp) != 0 || fsync(fileno(fp)) != 0) {
-            s = pelab_error_set(err, PELAB_STATUS_IO, "%s: cannot write: %s", st.results_path, strerror(errno));
-            goto out;
-        }
-    }
-
     /* cells still to run: small ones first (in parallel over cells), then the
      * large ones (each parallel inside) */
     pending = pelab_xmalloc(st.total * sizeof *pending);
@@ -294,8 +282,24 @@ pelab_status pelab_run(const pelab_config *cfg, const pelab_run_options *opt, in
             if (pass == 0 && small) n_small++;
         }
     st.done = st.total - n_pending;
+    /* the manifest first: a results.csv never exists without the config
+     * hash that lets --resume check it */
     s = write_manifest(&st, "running", err);
     if (s) goto out;
+
+    fp = fopen(st.results_path, exists ? "a" : "w");
+    if (!fp) {
+        s = pelab_error_set(err, PELAB_STATUS_IO, "%s: cannot write: %s", st.results_path, strerror(errno));
+        goto out;
+    }
+    if (fseeko(fp, 0, SEEK_END) == 0 && ftello(fp) == 0) { /* new, or cut to nothing by a torn header */
+        char header[ROW_MAX];
+        int hl = pelab_results_header(header, sizeof header);
+        if (fwrite(header, 1, (size_t)hl, fp) != (size_t)hl || fflush(fp) != 0 || fsync(fileno(fp)) != 0) {
+            s = pelab_error_set(err, PELAB_STATUS_IO, "%s: cannot write: %s", st.results_path, strerror(errno));
+            goto out;
+        }
+    }
 
     struct sigaction sa, old_int, old_term;
     memset(&sa, 0, sizeof sa);
@@ -307,6 +311,7 @@ pelab_status pelab_run(const pelab_config *cfg, const pelab_run_options *opt, in
 
     int show = !opt->quiet && isatty(STDERR_FILENO);
     volatile int failed = 0;
+    off_t good_size = ftello(fp);
     pelab_error write_err = {PELAB_STATUS_OK, ""};
     for (int phase = 0; phase < 2; phase++) {
         size_t lo = phase == 0 ? 0 : n_small, hi = phase == 0 ? n_small : n_pending;
@@ -327,7 +332,11 @@ pelab_status pelab_run(const pelab_config *cfg, const pelab_run_options *opt, in
                         pelab_error_set(&write_err, PELAB_STATUS_IO, "%s: cannot write: %s", st.results_path,
                                         strerror(errno));
                         failed = 1;
+                        /* drop the part of the row that did reach the file */
+                        if (ftruncate(fileno(fp), good_size) != 0) { /* resume cuts it instead */
+                        }
                     } else {
+                        good_size = ftello(fp);
                         st.done++;
                         if (show) {
                             double el = omp_get_wtime() - st.t0;

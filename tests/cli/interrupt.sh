@@ -57,7 +57,9 @@ check "write error: exit 1 (got $got)" test "$got" -eq 1
 check "write error names the file" grep -q "$out/results.csv" "$TMP/full.err"
 nf=$(awk -F, 'NR == 1 { print NF }' "$out/results.csv")
 rows=$(($(wc -l <"$out/results.csv") - 1))
-check "write error: $rows rows kept, none torn" test "$(awk -F, -v n="$nf" 'NF != n' "$out/results.csv" | wc -l)" -le 1
+check "write error: $rows rows kept, none torn" test "$(awk -F, -v n="$nf" 'NF != n' "$out/results.csv" | wc -l)" -eq 0
+check "write error: the file ends with a whole line" test "$(tail -c 1 "$out/results.csv" | od -An -c | tr -d ' ')" = '\n'
+check "write error: some rows were written before it" test "$rows" -ge 3
 expect_exit 0 "write error: resume completes once there is room" "$PELAB" run "$cfg" --out "$out" --resume --quiet
 check "write error: resumed equals reference" cmp -s <(canon "$TMP/ref/results.csv") <(canon "$out/results.csv")
 
