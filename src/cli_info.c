@@ -26,6 +26,9 @@ int pelab_cli_schemes(int argc, char **argv) {
                 char *bar = strchr(first, '|');
                 if (bar) *bar = '\0';
                 printf("            %-13s default %-8s one of %s: %s\n", p->name, first, p->choices, p->help);
+            } else if (p->type == PELAB_PARAM_TYPE_INT) {
+                printf("            %-13s default %-8.0f range [%.0f, %.0f]: %s\n", p->name, p->def, p->min, p->max,
+                       p->help);
             } else {
                 printf("            %-13s default %-8g range [%g, %g]: %s\n", p->name, p->def, p->min, p->max,
                        p->help);

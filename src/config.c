@@ -674,7 +674,7 @@ static int is_nonfinite_text(const char *s) {
     size_t i = 0;
     if (*s == '+' || *s == '-') s++;
     if (*s == '.') s++;
-    for (; s[i] && i < sizeof low - 1; i++) low[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32) : s[i];
+    for (; i < sizeof low - 1 && s[i]; i++) low[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32) : s[i];
     if (s[i]) return 0;
     low[i] = '\0';
     for (size_t k = 0; k < sizeof words / sizeof *words; k++)

@@ -13,7 +13,7 @@
 /* ---- the registry: one row per scheme -------------------------------------- */
 
 #define P_MAX_LEN_N(maxv) \
-    {"max_len", PELAB_PARAM_TYPE_INT, 0, 0, (maxv), NULL, "L, the length positions are scaled to (0 = the cell's seq_len n)"}
+    {"max_len", PELAB_PARAM_TYPE_INT, 0, 0, (maxv), NULL, "L, the length the positions are made for (0 = the cell's seq_len n)"}
 #define P_BASE \
     {"base", PELAB_PARAM_TYPE_REAL, 10000, 2, 1e12, NULL, "frequency base: angle p * base^(-2i/d)"}
 
