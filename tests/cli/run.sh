@@ -59,6 +59,13 @@ check "resumed run equals the uninterrupted one" cmp -s <(strip "$TMP/t1/results
 expect_exit 2 "resume with another config refuses" "$PELAB" run "$large" --out "$TMP/t2" --resume --quiet
 check "refusal mentions another config" grep -q "another config" "$TMP/err"
 
+# overflow inside a computation is recorded, not fatal
+expect_exit 0 "float32 overflow: the run succeeds" "$PELAB" run "$SRC/tests/data/overflow.yaml" --out "$TMP/ovf" --quiet
+check "float32 overflow: status names the metric" grep -q '^none,8,4,1,none,random,f32,,4,1,nonfinite: logit_max_abs' "$TMP/ovf/results.csv"
+check "float32 overflow: the value is written as computed" grep -qE '^none,8,4,1,none,random,f32,.*,(nan|inf),' "$TMP/ovf/results.csv"
+check "float64 cell of the same sweep is ok" grep -q '^none,8,4,1,none,random,f64,,4,1,ok,' "$TMP/ovf/results.csv"
+check "every cell has its row" test "$(($(wc -l <"$TMP/ovf/results.csv") - 1))" -eq 4
+
 # usage
 expect_exit 0 "--help" "$PELAB" --help
 expect_exit 0 "--version" "$PELAB" --version
