@@ -21,6 +21,8 @@ static const char *g_usage =
     "                        contextual embeddings of literal sentences under every scheme\n"
     "  schemes               the encoding schemes, their formulas and parameters\n"
     "  metrics               the metric columns of results.csv\n"
+    "  geometry --scheme S --d-model D [--seq-len N]\n"
+    "                        position similarity curves and geometry metrics of a scheme\n"
     "\n"
     "  pelab COMMAND --help  help for one command;  pelab --version\n"
     "exit status: 0 success, 1 the run failed, 2 bad usage or invalid config,\n"
@@ -37,6 +39,7 @@ static const struct {
     {"attend", pelab_cli_attend, pelab_cli_attend_help},
     {"schemes", pelab_cli_schemes, pelab_cli_schemes_help},
     {"metrics", pelab_cli_metrics, pelab_cli_metrics_help},
+    {"geometry", pelab_cli_geometry, pelab_cli_geometry_help},
 };
 
 int main(int argc, char **argv) {

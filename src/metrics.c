@@ -10,6 +10,7 @@
 
 #include "pelab/attention.h"
 #include "pelab/encoding.h"
+#include "pelab/geometry.h"
 #include "pelab/rng.h"
 
 static const pelab_metric_def g_metrics[PELAB_METRIC_COUNT] = {
@@ -152,6 +153,25 @@ void pelab_cell_run(pelab_cell_result *res, const pelab_config *cfg, const pelab
     const int trials = cfg->trials;
     pelab_trial_result *tr = pelab_xmalloc((size_t)trials * sizeof *tr);
     for (int t = 0; t < trials; t++) pelab_trial_run(&tr[t], cfg, c, t);
+    /* the geometry of the positions: the same in every trial */
+    pelab_geometry_result g;
+    pelab_geometry_measure(&g, c->scheme, cfg->seed, c->seq_len, c->d_model, c->dtype == PELAB_DTYPE_F32);
+    static const int geometry_metric[PELAB_GEOMETRY_COUNT] = {
+        [PELAB_GEOMETRY_POS_MIN_DIST] = PELAB_METRIC_POS_MIN_DIST,
+        [PELAB_GEOMETRY_POS_COLLISIONS] = PELAB_METRIC_POS_COLLISIONS,
+        [PELAB_GEOMETRY_LENGTH_CONSISTENCY] = PELAB_METRIC_LENGTH_CONSISTENCY,
+        [PELAB_GEOMETRY_TI_RESIDUAL] = PELAB_METRIC_TI_RESIDUAL,
+        [PELAB_GEOMETRY_MONO_BREAK] = PELAB_METRIC_MONO_BREAK,
+        [PELAB_GEOMETRY_MONO_SPEARMAN] = PELAB_METRIC_MONO_SPEARMAN,
+        [PELAB_GEOMETRY_SYM_RESIDUAL] = PELAB_METRIC_SYM_RESIDUAL,
+    };
+    for (int k = 0; k < PELAB_GEOMETRY_COUNT; k++) {
+        PELAB_ASSERT(strcmp(g_metrics[geometry_metric[k]].name, pelab_geometry_metric_name((pelab_geometry_metric)k)) == 0);
+        for (int t = 0; t < trials; t++) {
+            tr[t].value[geometry_metric[k]] = g.value[k];
+            tr[t].defined[geometry_metric[k]] = g.defined[k];
+        }
+    }
     /* mean and sample standard deviation over trials, summed in trial order */
     char bad[200] = "";
     for (int k = 0; k < PELAB_METRIC_COUNT; k++) {

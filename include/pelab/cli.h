@@ -30,5 +30,6 @@ PELAB_CLI_COMMAND(validate)
 PELAB_CLI_COMMAND(attend)
 PELAB_CLI_COMMAND(schemes)
 PELAB_CLI_COMMAND(metrics)
+PELAB_CLI_COMMAND(geometry)
 
 #endif /* PELAB_CLI_H */

@@ -8,7 +8,10 @@
  * metric is written as two columns, NAME (mean over trials) and NAME_std
  * (sample standard deviation; 0 for one trial). A metric that is undefined
  * for a cell (no positional vectors, no row with two visible keys) is an
- * empty field, never 0. */
+ * empty field, never 0. The geometry family (include/pelab/geometry.h)
+ * depends only on the scheme, seed, n, d and dtype: it is computed once per
+ * cell and is the same in every trial (its _std is 0). Phi(p, q) is the
+ * similarity of positions p and q defined there. */
 #ifndef PELAB_METRICS_H
 #define PELAB_METRICS_H
 
@@ -35,7 +38,22 @@
     X(ORDER_TOKEN_DIST, "order_token_dist", "order",                                            \
       "mean_i ||O'_i - O_pi(i)|| / ||O_pi(i)||: a token's output, reordered sentence vs original") \
     X(ORDER_SEQ_DIST, "order_seq_dist", "order",                                                \
-      "||mean_i O'_i - mean_i O_i|| / ||mean_i O_i||: the pooled output, reordered vs original")
+      "||mean_i O'_i - mean_i O_i|| / ||mean_i O_i||: the pooled output, reordered vs original") \
+    X(EQUIVARIANCE_RESIDUAL, "equivariance_residual", "order",                                  \
+      "||f(encoded pi X) - pi f(X)||_F / ||f(X)||_F for the cell's permutation pi")             \
+    X(POS_MIN_DIST, "pos_min_dist", "geometry",                                                 \
+      "min over p != q of ||PE_p - PE_q||, in the cell's dtype (vector schemes)")               \
+    X(POS_COLLISIONS, "pos_collisions", "geometry",                                             \
+      "pairs p < q whose positional vectors are equal in the cell's dtype")                     \
+    X(LENGTH_CONSISTENCY, "length_consistency", "geometry",                                     \
+      "max over p < n of ||PE_p in a sequence of n - PE_p in one of 2n|| (rows of Phi for logit schemes)") \
+    X(TI_RESIDUAL, "ti_residual", "geometry",                                                   \
+      "mean over k <= 64 of std_p Phi(p,p+k) / mean_p |Phi(p,p+k)|: 0 = translation invariant") \
+    X(MONO_BREAK, "mono_break", "geometry",                                                     \
+      "smallest k with Phi(0,k+1) > Phi(0,k); empty when similarity never rises")               \
+    X(MONO_SPEARMAN, "mono_spearman", "geometry",                                               \
+      "Spearman correlation of |p - q| and -Phi(p,q): +1 = similarity falls with distance")     \
+    X(SYM_RESIDUAL, "sym_residual", "geometry", "||Phi - Phi^T||_F / ||Phi||_F")
 
 typedef enum pelab_metric_id {
 #define PELAB_METRIC_ENUM_(id, name, family, help) PELAB_METRIC_##id,

@@ -20,7 +20,8 @@ maxdiff() { # SCHEME TOKEN
 }
 for tok in Lion Deer Kills; do
   d=$(maxdiff none $tok)
-  check "none: $tok identical in both sentences (max diff $d)" awk -v d="$d" 'BEGIN { exit !(d == 0) }'
+  # identical up to the order of a 3-term sum in float64
+  check "none: $tok identical in both sentences (max diff $d)" awk -v d="$d" 'BEGIN { exit !(d < 1e-14) }'
 done
 for s in index index_norm sinusoidal; do
   for tok in Lion Deer; do
@@ -45,6 +46,6 @@ check "table says Lion differs with sinusoidal" grep -q "Lion: differs between s
 expect_exit 0 "run on sentences" "$PELAB" run "$cfg" --out "$TMP/run" --quiet
 col() { head -1 "$TMP/run/results.csv" | tr , '\n' | grep -nx "$1" | cut -d: -f1; }
 c=$(col order_token_dist)
-check "none: order_token_dist is 0 for both sentences" test "$(awk -F, -v c="$c" '$1 == "none" && $c + 0 != 0' "$TMP/run/results.csv" | wc -l)" -eq 0
+check "none: order_token_dist is 0 (to rounding) for both sentences" test "$(awk -F, -v c="$c" 'NR > 1 && $1 == "none" && !($c + 0 < 1e-14)' "$TMP/run/results.csv" | wc -l)" -eq 0
 check "sinusoidal: order_token_dist > 0" test "$(awk -F, -v c="$c" '$1 == "sinusoidal" && $c + 0 > 1e-3' "$TMP/run/results.csv" | wc -l)" -eq 2
 finish
