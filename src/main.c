@@ -16,6 +16,11 @@ static const char *g_usage =
     "commands:\n"
     "  run CONFIG [--out DIR] [--threads N] [--resume] [--force] [--quiet]\n"
     "                        run every cell of the sweep into DIR (default results/NAME)\n"
+    "      [--shard K/N | --no-shard]\n"
+    "                        only shard K of N (K from 0; default DIR results/NAME/shard-K-of-N;\n"
+    "                        in a Slurm job array K and N come from SLURM_ARRAY_TASK_*)\n"
+    "  merge OUT SHARD_DIR... [--config FILE] [--force]\n"
+    "                        merge the shards of one sweep into OUT (checks every cell is there once)\n"
     "  validate CONFIG       check a config without running it\n"
     "  attend CONFIG [--format table|csv]\n"
     "                        contextual embeddings of literal sentences under every scheme\n"
@@ -35,6 +40,7 @@ static const struct {
     const char *help;
 } g_commands[] = {
     {"run", pelab_cli_run, pelab_cli_run_help},
+    {"merge", pelab_cli_merge, pelab_cli_merge_help},
     {"validate", pelab_cli_validate, pelab_cli_validate_help},
     {"attend", pelab_cli_attend, pelab_cli_attend_help},
     {"schemes", pelab_cli_schemes, pelab_cli_schemes_help},

@@ -14,6 +14,7 @@
 #include "pelab/metrics.h"
 #include "pelab/results.h"
 #include "pelab/rng.h"
+#include "pelab/shard.h"
 #include "pelab/sweep.h"
 
 #define ROW_MAX 16384
@@ -77,7 +78,8 @@ static void json_escape(char *buf, size_t len, const char *s) {
     buf[k] = '\0';
 }
 
-typedef struct run_state {
+/* The run's state; it is the sink an executor puts rows into. */
+struct pelab_run_sink {
     const pelab_config *cfg;
     const char *dir;
     char results_path[4200], manifest_path[4200];
@@ -85,7 +87,17 @@ typedef struct run_state {
     int threads;
     size_t total, done;
     double t0;
-} run_state;
+    char *shard_json;          /* the manifest's "shard" member, or NULL        */
+    const char *extra_json;    /* an executor's manifest members, or NULL       */
+    /* writing rows */
+    FILE *fp;
+    off_t good_size;           /* results.csv's length after the last whole row */
+    volatile int failed;
+    pelab_error write_err;
+    int show;                  /* progress line on stderr                       */
+    size_t done_before;        /* cells already done when the run started       */
+};
+typedef struct pelab_run_sink run_state;
 
 /* Write manifest.json (atomically) with the run's status. */
 static pelab_status write_manifest(const run_state *st, const char *status, pelab_error *err) {
@@ -93,16 +105,19 @@ static pelab_status write_manifest(const run_state *st, const char *status, pela
     if (strcmp(status, "running") != 0) iso_now(finished, sizeof finished);
     char path[8400];
     json_escape(path, sizeof path, st->cfg->path);
-    size_t len = strlen(st->cfg->resolved_json) + 16384;
+    const char *shard = st->shard_json ? st->shard_json : "", *extra = st->extra_json ? st->extra_json : "";
+    size_t len = strlen(st->cfg->resolved_json) + strlen(shard) + strlen(extra) + 16384;
     char *buf = pelab_xmalloc(len);
     int k = snprintf(buf, len,
                      "{\n  \"pelab_version\": \"%s\",\n  \"config_path\": \"%s\",\n"
                      "  \"config_hash\": \"%016llx\",\n  \"status\": \"%s\",\n  \"threads\": %d,\n"
                      "  \"cells_total\": %zu,\n  \"cells_done\": %zu,\n  \"started\": \"%s\",\n"
-                     "  \"finished\": %s%s%s,\n  \"elapsed_s\": %.3f,\n  \"config\": %s\n}\n",
+                     "  \"finished\": %s%s%s,\n  \"elapsed_s\": %.3f,\n%s%s%s%s%s%s  \"config\": %s\n}\n",
                      PELAB_VERSION, path, (unsigned long long)st->cfg->hash, status, st->threads, st->total,
                      st->done, st->started, finished[0] ? "\"" : "", finished[0] ? finished : "null",
-                     finished[0] ? "\"" : "", omp_get_wtime() - st->t0, st->cfg->resolved_json);
+                     finished[0] ? "\"" : "", omp_get_wtime() - st->t0, shard[0] ? "  " : "", shard,
+                     shard[0] ? ",\n" : "", extra[0] ? "  " : "", extra, extra[0] ? ",\n" : "",
+                     st->cfg->resolved_json);
     PELAB_ASSERT(k > 0 && (size_t)k < len);
     pelab_status s = pelab_write_file_atomic(st->manifest_path, buf, (size_t)k, err);
     free(buf);
@@ -218,6 +233,84 @@ static pelab_status sort_results(const run_state *st, const pelab_cell *cells, p
     return s;
 }
 
+/* The shard a folder's manifest records: 1 with *k, *n; 0 when it records
+ * none (a whole-sweep run, or no manifest). */
+static int manifest_shard(const char *path, int *k, int *n) {
+    char *data = NULL;
+    if (pelab_read_file(&data, NULL, path, NULL)) return 0;
+    int found = 0;
+    const char *p = strstr(data, "\n  \"shard\": {\"index\": ");
+    if (p && sscanf(p, "\n  \"shard\": {\"index\": %d, \"count\": %d", k, n) == 2) found = 1;
+    free(data);
+    return found;
+}
+
+/* The manifest's "shard" member for the cells a shard owns. */
+static char *shard_json(int k, int n, size_t sweep_cells, const pelab_cell *mine, size_t count) {
+    size_t len = 256 + count * 22;
+    char *buf = pelab_xmalloc(len);
+    int w = snprintf(buf, len, "\"shard\": {\"index\": %d, \"count\": %d, \"rule\": \"%s\", \"sweep_cells\": %zu, "
+                     "\"cells\": [", k, n, PELAB_SHARD_RULE, sweep_cells);
+    PELAB_ASSERT(w > 0 && (size_t)w < len);
+    size_t at = (size_t)w;
+    for (size_t i = 0; i < count; i++) {
+        w = snprintf(buf + at, len - at, "%s%zu", i ? ", " : "", mine[i].index);
+        PELAB_ASSERT(w > 0 && (size_t)w < len - at);
+        at += (size_t)w;
+    }
+    PELAB_ASSERT(at + 3 < len);
+    memcpy(buf + at, "]}", 3);
+    return buf;
+}
+
+int pelab_run_sink_stopping(const pelab_run_sink *st) { return g_signal || st->failed; }
+
+int pelab_run_sink_put(pelab_run_sink *st, const char *row, size_t rl) {
+    if (st->failed) return -1;
+    FILE *fp = st->fp;
+    if (fwrite(row, 1, rl, fp) != rl || fflush(fp) != 0 || fsync(fileno(fp)) != 0) {
+        pelab_error_set(&st->write_err, PELAB_STATUS_IO, "%s: cannot write: %s", st->results_path, strerror(errno));
+        st->failed = 1;
+        /* drop the part of the row that did reach the file */
+        if (ftruncate(fileno(fp), st->good_size) != 0) { /* resume cuts it instead */
+        }
+        return -1;
+    }
+    st->good_size = ftello(fp);
+    st->done++;
+    if (st->show) {
+        double el = omp_get_wtime() - st->t0;
+        size_t ran = st->done - st->done_before;
+        double left = ran ? el / (double)ran * (double)(st->total - st->done) : 0;
+        fprintf(stderr, "\rpelab: %zu/%zu cells, %.1f s elapsed, ~%.1f s left   ", st->done, st->total, el, left);
+    }
+    return 0;
+}
+
+/* The executor of a single process: OpenMP threads over small cells, then
+ * large cells one at a time with their kernels parallel inside. */
+static pelab_status run_here(void *user, pelab_run_sink *sink, const pelab_config *cfg, const pelab_cell *cells,
+                             const size_t *order, size_t n_small, size_t n, pelab_error *err) {
+    (void)user, (void)err;
+    for (int phase = 0; phase < 2; phase++) {
+        size_t lo = phase == 0 ? 0 : n_small, hi = phase == 0 ? n_small : n;
+        int parallel_cells = phase == 0;
+#pragma omp parallel for schedule(dynamic, 1) if (parallel_cells)
+        for (size_t i = lo; i < hi; i++) {
+            if (pelab_run_sink_stopping(sink)) continue;
+            const pelab_cell *c = &cells[order[i]];
+            pelab_cell_result res;
+            pelab_cell_run(&res, cfg, c);
+            char row[ROW_MAX];
+            int rl = pelab_results_row(row, sizeof row, c, &res);
+            PELAB_ASSERT(rl > 0);
+#pragma omp critical(pelab_results_write)
+            pelab_run_sink_put(sink, row, (size_t)rl);
+        }
+    }
+    return PELAB_STATUS_OK;
+}
+
 pelab_status pelab_run(const pelab_config *cfg, const pelab_run_options *opt, int *signal_number,
                        pelab_error *err) {
     run_state st;
@@ -228,19 +321,38 @@ pelab_status pelab_run(const pelab_config *cfg, const pelab_run_options *opt, in
     iso_now(st.started, sizeof st.started);
     if (opt->threads > 0) omp_set_num_threads(opt->threads);
     st.threads = omp_get_max_threads();
+    const pelab_run_executor local = {run_here, NULL, 0, NULL};
+    const pelab_run_executor *ex = opt->executor ? opt->executor : &local;
+    if (ex->threads > 0) st.threads = ex->threads;
+    st.extra_json = ex->manifest_extra;
     snprintf(st.results_path, sizeof st.results_path, "%s/results.csv", opt->out_dir);
     snprintf(st.manifest_path, sizeof st.manifest_path, "%s/manifest.json", opt->out_dir);
     if (signal_number) *signal_number = 0;
+    char shard_arg[64] = "";
 
     pelab_cell *cells = NULL;
-    pelab_status s = pelab_sweep_expand(&cells, &st.total, cfg, err);
+    size_t sweep_cells = 0;
+    pelab_status s = pelab_sweep_expand(&cells, &sweep_cells, cfg, err);
     if (s) return s;
+    st.total = sweep_cells;
+    if (opt->shard_count > 0) {
+        /* keep the shard's own cells, in sweep order */
+        PELAB_ASSERT(opt->shard_index >= 0 && opt->shard_index < opt->shard_count);
+        int *owner = pelab_xmalloc(sweep_cells * sizeof *owner);
+        pelab_shard_assign(owner, NULL, cells, sweep_cells, cfg->trials, opt->shard_count);
+        size_t m = 0;
+        for (size_t c = 0; c < sweep_cells; c++)
+            if (owner[c] == opt->shard_index) cells[m++] = cells[c];
+        free(owner);
+        st.total = m;
+        st.shard_json = shard_json(opt->shard_index, opt->shard_count, sweep_cells, cells, m);
+        snprintf(shard_arg, sizeof shard_arg, " --shard %d/%d", opt->shard_index, opt->shard_count);
+    }
 
     done_set done = {16, NULL};
     while (done.cap < 2 * st.total + 2) done.cap *= 2;
     done.keys = pelab_xcalloc(done.cap, sizeof *done.keys);
     size_t already = 0;
-    FILE *fp = NULL;
     size_t *pending = NULL;
 
     s = pelab_mkdir_p(opt->out_dir, err);
@@ -254,6 +366,17 @@ pelab_status pelab_run(const pelab_config *cfg, const pelab_run_options *opt, in
                                 "%s: cannot resume: the folder was started with another config "
                                 "(hash %016llx, this config %016llx); use another --out folder or --force",
                                 opt->out_dir, h, (unsigned long long)cfg->hash);
+            goto out;
+        }
+        int fk = 0, fn = 0, has = manifest_shard(st.manifest_path, &fk, &fn);
+        if (has != (opt->shard_count > 0) || (has && (fk != opt->shard_index || fn != opt->shard_count))) {
+            char was[64] = "the whole sweep", want[64] = "the whole sweep";
+            if (has) snprintf(was, sizeof was, "shard %d/%d", fk, fn);
+            if (opt->shard_count > 0) snprintf(want, sizeof want, "shard %d/%d", opt->shard_index, opt->shard_count);
+            s = pelab_error_set(err, PELAB_STATUS_USAGE,
+                                "%s: cannot resume: the folder holds %s, not %s; use another --out folder "
+                                "or --force",
+                                opt->out_dir, was, want);
             goto out;
         }
         s = scan_existing(&done, &already, st.results_path, err);
@@ -282,20 +405,21 @@ pelab_status pelab_run(const pelab_config *cfg, const pelab_run_options *opt, in
             if (pass == 0 && small) n_small++;
         }
     st.done = st.total - n_pending;
+    st.done_before = st.done;
     /* the manifest first: a results.csv never exists without the config
      * hash that lets --resume check it */
     s = write_manifest(&st, "running", err);
     if (s) goto out;
 
-    fp = fopen(st.results_path, exists ? "a" : "w");
-    if (!fp) {
+    st.fp = fopen(st.results_path, exists ? "a" : "w");
+    if (!st.fp) {
         s = pelab_error_set(err, PELAB_STATUS_IO, "%s: cannot write: %s", st.results_path, strerror(errno));
         goto out;
     }
-    if (fseeko(fp, 0, SEEK_END) == 0 && ftello(fp) == 0) { /* new, or cut to nothing by a torn header */
+    if (fseeko(st.fp, 0, SEEK_END) == 0 && ftello(st.fp) == 0) { /* new, or cut to nothing by a torn header */
         char header[ROW_MAX];
         int hl = pelab_results_header(header, sizeof header);
-        if (fwrite(header, 1, (size_t)hl, fp) != (size_t)hl || fflush(fp) != 0 || fsync(fileno(fp)) != 0) {
+        if (fwrite(header, 1, (size_t)hl, st.fp) != (size_t)hl || fflush(st.fp) != 0 || fsync(fileno(st.fp)) != 0) {
             s = pelab_error_set(err, PELAB_STATUS_IO, "%s: cannot write: %s", st.results_path, strerror(errno));
             goto out;
         }
@@ -309,58 +433,21 @@ pelab_status pelab_run(const pelab_config *cfg, const pelab_run_options *opt, in
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
 
-    int show = !opt->quiet && isatty(STDERR_FILENO);
-    volatile int failed = 0;
-    off_t good_size = ftello(fp);
-    pelab_error write_err = {PELAB_STATUS_OK, ""};
-    for (int phase = 0; phase < 2; phase++) {
-        size_t lo = phase == 0 ? 0 : n_small, hi = phase == 0 ? n_small : n_pending;
-        int parallel_cells = phase == 0;
-#pragma omp parallel for schedule(dynamic, 1) if (parallel_cells)
-        for (size_t i = lo; i < hi; i++) {
-            if (g_signal || failed) continue;
-            const pelab_cell *c = &cells[pending[i]];
-            pelab_cell_result res;
-            pelab_cell_run(&res, cfg, c);
-            char row[ROW_MAX];
-            int rl = pelab_results_row(row, sizeof row, c, &res);
-            PELAB_ASSERT(rl > 0);
-#pragma omp critical(pelab_results_write)
-            {
-                if (!failed) {
-                    if (fwrite(row, 1, (size_t)rl, fp) != (size_t)rl || fflush(fp) != 0 || fsync(fileno(fp)) != 0) {
-                        pelab_error_set(&write_err, PELAB_STATUS_IO, "%s: cannot write: %s", st.results_path,
-                                        strerror(errno));
-                        failed = 1;
-                        /* drop the part of the row that did reach the file */
-                        if (ftruncate(fileno(fp), good_size) != 0) { /* resume cuts it instead */
-                        }
-                    } else {
-                        good_size = ftello(fp);
-                        st.done++;
-                        if (show) {
-                            double el = omp_get_wtime() - st.t0;
-                            size_t ran = st.done - (st.total - n_pending);
-                            double left = ran ? el / (double)ran * (double)(st.total - st.done) : 0;
-                            fprintf(stderr, "\rpelab: %zu/%zu cells, %.1f s elapsed, ~%.1f s left   ", st.done,
-                                    st.total, el, left);
-                        }
-                    }
-                }
-            }
-        }
-    }
-    if (show) fprintf(stderr, "\n");
+    st.show = !opt->quiet && isatty(STDERR_FILENO);
+    st.good_size = ftello(st.fp);
+    pelab_error ex_err = {PELAB_STATUS_OK, ""};
+    pelab_status ex_status = ex->run(ex->user, &st, cfg, cells, pending, n_small, n_pending, &ex_err);
+    if (st.show) fprintf(stderr, "\n");
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
 
-    if (fclose(fp) != 0 && !failed) {
-        pelab_error_set(&write_err, PELAB_STATUS_IO, "%s: cannot write: %s", st.results_path, strerror(errno));
-        failed = 1;
+    if (fclose(st.fp) != 0 && !st.failed) {
+        pelab_error_set(&st.write_err, PELAB_STATUS_IO, "%s: cannot write: %s", st.results_path, strerror(errno));
+        st.failed = 1;
     }
-    fp = NULL;
-    if (failed) {
-        *err = write_err;
+    st.fp = NULL;
+    if (st.failed || ex_status) {
+        *err = st.failed ? st.write_err : ex_err;
         write_manifest(&st, "failed", NULL);
         s = err->status;
         goto out;
@@ -370,8 +457,8 @@ pelab_status pelab_run(const pelab_config *cfg, const pelab_run_options *opt, in
         write_manifest(&st, "interrupted", NULL);
         s = pelab_error_set(err, PELAB_STATUS_INTERRUPTED,
                             "interrupted by signal %d: %zu of %zu cells are in %s; finish with: "
-                            "pelab run %s --out %s --resume",
-                            (int)g_signal, st.done, st.total, st.results_path, cfg->path, opt->out_dir);
+                            "pelab run %s --out %s%s --resume",
+                            (int)g_signal, st.done, st.total, st.results_path, cfg->path, opt->out_dir, shard_arg);
         goto out;
     }
     s = sort_results(&st, cells, err);
@@ -379,7 +466,8 @@ pelab_status pelab_run(const pelab_config *cfg, const pelab_run_options *opt, in
     s = write_manifest(&st, "complete", err);
 
 out:
-    if (fp) fclose(fp);
+    if (st.fp) fclose(st.fp);
+    free(st.shard_json);
     free(pending);
     free(done.keys);
     free(cells);

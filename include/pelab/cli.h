@@ -26,6 +26,7 @@ int pelab_cli_parse_int(const char *s, long lo, long hi, long *out);
     int pelab_cli_##name(int argc, char **argv);
 
 PELAB_CLI_COMMAND(run)
+PELAB_CLI_COMMAND(merge)
 PELAB_CLI_COMMAND(validate)
 PELAB_CLI_COMMAND(attend)
 PELAB_CLI_COMMAND(schemes)
