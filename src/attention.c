@@ -1,9 +1,12 @@
 /* attention.c — see pelab/attention.h.
  *
- * Every kernel is written once, in attention_impl.inc, over a real type T and
- * included twice: T = float (suffix f32) and T = double (suffix f64). Each
- * instance computes and accumulates in T; only RoPE's cos/sin and the
- * per-row statistics are evaluated in double (then applied in T). */
+ * Every kernel is written once over a real type T and included twice: T =
+ * float (suffix f32) and T = double (suffix f64). attention_impl.inc holds
+ * the matmuls, RoPE and the reference kernels; kernels/flash_impl.inc the
+ * fused tiled forward and backward, over the vector layer kernels/simd.h
+ * (AVX-512 or portable). Each instance computes and accumulates in T; only
+ * RoPE's cos/sin and the final per-row statistics are evaluated in double
+ * (then applied in T). */
 #include "pelab/attention.h"
 
 #include <math.h>
@@ -11,8 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernels/simd.h"
 #include "pelab/encoding.h"
 #include "pelab/status.h"
+
+const char *pelab_attention_simd(void) { return PV_AVX512 ? "avx512" : "portable"; }
 
 #define CAT_(a, b) a##_##b
 #define CAT(a, b) CAT_(a, b)
@@ -43,18 +49,32 @@ static void row_stats_fill(pelab_attn_row_stats *st, const double *sums, int k,
 #define SFX f32
 #define T_EXP expf
 #define T_LOG logf
+#define VT pv_f32
+#define VF(op) pv_f32_##op
+#define VL PV_F32_LANES
 #include "attention_impl.inc"
+#include "kernels/flash_impl.inc"
 #undef T
 #undef SFX
 #undef T_EXP
 #undef T_LOG
+#undef VT
+#undef VF
+#undef VL
 
 #define T double
 #define SFX f64
 #define T_EXP exp
 #define T_LOG log
+#define VT pv_f64
+#define VF(op) pv_f64_##op
+#define VL PV_F64_LANES
 #include "attention_impl.inc"
+#include "kernels/flash_impl.inc"
 #undef T
 #undef SFX
 #undef T_EXP
 #undef T_LOG
+#undef VT
+#undef VF
+#undef VL
