@@ -1,0 +1,63 @@
+/* pelab/bench.h — `pelab bench`: the attention engine timed against the
+ * machine it runs on, in one run.
+ *
+ * Rows (kernel names are the csv contract of `pelab bench`):
+ *   fma_peak                    a register-resident FMA loop on T threads
+ *   forward, forward_backward   the fused engine: out and lse; then backward
+ *   forward_stats               the forward with every row statistic (the
+ *                               metrics' pass; same flop count)
+ *   reference_forward, reference_forward_backward
+ *                               the materialising reference kernels (one
+ *                               thread), when P (H, n, n) fits in ~1 GiB
+ *   blas_sgemm / blas_dgemm     OpenBLAS gemm at the shape n x n x D
+ *   blas_attention              OpenBLAS gemm + softmax + gemm per panel of
+ *                               queries (the unfused pipeline)
+ * Every time is the median of several repetitions after a warm-up. GFLOP/s
+ * follow one convention: forward 4 n^2 D, forward+backward 14 n^2 D (the
+ * backward recomputes the scores), gemm 2 n^2 D, D = head width x heads; a
+ * causal mask counts half. The flops a kernel really executes may differ (the
+ * two-pass backward does 14 n^2 D on its own; the reference computes the
+ * masked half): the convention makes the rows comparable. */
+#ifndef PELAB_BENCH_H
+#define PELAB_BENCH_H
+
+typedef struct pelab_bench_config {
+    int seq_len, d_model, heads, threads;
+    int f64;       /* 0: float32, 1: float64                                   */
+    int backward;  /* 1: also forward+backward                                  */
+    int causal;    /* 1: causal mask                                            */
+    int reference; /* 1: time the reference kernels (when they fit)             */
+    int blas;      /* 1: time the BLAS rows (when built with BLAS)              */
+    int repeats;   /* timed repetitions after the warm-up (median), >= 1        */
+} pelab_bench_config;
+
+typedef struct pelab_bench_row {
+    const char *kernel;
+    int threads;
+    double seconds; /* median wall time of one repetition */
+    double gflops;  /* by the convention above */
+} pelab_bench_row;
+
+/* Receives each row as soon as it is measured (note == NULL), and notes: a
+ * skipped row and why, the peak memory, the BLAS library (row == NULL). */
+typedef void (*pelab_bench_emit)(void *ctx, const pelab_bench_row *row, const char *note);
+
+/* The convention's flop count. */
+double pelab_bench_flops(int n, int D, int causal, int backward);
+
+/* GFLOP/s of a register-resident FMA loop (float or double lanes of the
+ * widest vectors pelab was built for) on `threads` threads, median of a few
+ * runs of about 0.1 s each; *seconds gets the median run's time. */
+double pelab_bench_fma_peak(int threads, int f64, double *seconds);
+
+/* 1 when pelab was built with OpenBLAS. */
+int pelab_bench_have_blas(void);
+
+/* Peak resident memory of the process so far (getrusage), MiB. */
+double pelab_bench_max_rss_mib(void);
+
+/* Runs every row of cfg in order: fma_peak, forward, forward_stats, forward_backward,
+ * then (after noting the peak memory) the reference and BLAS rows. */
+void pelab_bench_run(const pelab_bench_config *cfg, pelab_bench_emit emit, void *ctx);
+
+#endif /* PELAB_BENCH_H */

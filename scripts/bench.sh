@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# scripts/bench.sh [PELAB] [OUT_DIR]: the benchmark record of the attention
+# engine. Runs `pelab bench` over n, d, threads and dtype, each run measuring
+# the machine too (fma_peak, OpenBLAS), and writes OUT_DIR/results.csv (every
+# row, with the run it came from) and OUT_DIR/README.md (the tables: GFLOP/s,
+# ratios to the FMA peak and to OpenBLAS measured in the same run, the peak
+# memory at n = 65536). Defaults: build/pelab, bench/.
+#
+# OpenBLAS picks its kernels when it loads: this script sets
+# OPENBLAS_CORETYPE=SkylakeX (its AVX-512 kernels) unless the variable is set;
+# the record says which was used. Takes about ten minutes on 2 cores; run it
+# on a quiet machine (timings on a shared one are noisy; the ratios within a
+# run much less so).
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+PELAB=${1:-$here/build/pelab}
+OUT=${2:-$here/bench}
+export OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-SkylakeX}
+mkdir -p "$OUT"
+raw=$OUT/results.csv
+log=$OUT/notes.txt
+echo "run,kernel,seq_len,d_model,heads,dtype,threads,seconds,gflops" >"$raw"
+: >"$log"
+load_start=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')
+
+# run ID ARGS...: one `pelab bench` run, its rows tagged ID, its notes logged
+run() {
+  local id=$1; shift
+  echo "bench: $id: pelab bench $*" >&2
+  echo "## $id: pelab bench $* --format csv" >>"$log"
+  "$PELAB" bench "$@" --format csv 2>>"$log" | tail -n +2 | sed "s/^/$id,/" >>"$raw"
+}
+
+for t in 1 2; do
+  for n in 1024 2048; do run "n${n}_t$t" --seq-len $n --d-model 64 --threads $t --backward; done
+  for n in 4096 8192 16384; do run "n${n}_t$t" --seq-len $n --d-model 64 --threads $t --backward --no-reference; done
+  for d in 32 128; do run "d${d}_t$t" --seq-len 4096 --d-model $d --threads $t --backward --no-reference; done
+  run "f64_t$t" --seq-len 4096 --d-model 64 --threads $t --dtype f64 --backward --no-reference
+  run "causal_t$t" --seq-len 8192 --d-model 64 --threads $t --causal --backward --no-reference
+  run "h4_t$t" --seq-len 4096 --d-model 256 --heads 4 --threads $t --backward --no-reference
+done
+OPENBLAS_CORETYPE=Haswell run "haswell_t2" --seq-len 8192 --d-model 64 --threads 2 --no-reference
+run "mem65536_t2" --seq-len 65536 --d-model 64 --threads 2 --backward --no-reference --no-blas --repeat 1
+
+# ---- the tables ----------------------------------------------------------------------
+# g ID KERNEL: that row's GFLOP/s ("-" when absent)
+g() { awk -F, -v id="$1" -v k="$2" '$1 == id && $2 == k { v = $9 } END { print (v == "" ? "-" : v) }' "$raw"; }
+s() { awk -F, -v id="$1" -v k="$2" '$1 == id && $2 == k { v = $8 } END { print (v == "" ? "-" : v) }' "$raw"; }
+# ratio A B [scale]: A / B * scale, formatted; "-" when either is missing
+ratio() { awk -v a="$1" -v b="$2" -v m="${3:-1}" -v f="${4:-%.2f}" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf f "\n", a / b * m }'; }
+fmt() { awk -v a="$1" 'BEGIN { if (a == "-") print "-"; else printf "%.1f\n", a }'; }
+
+md=$OUT/README.md
+{
+  echo "# Benchmark record: the fused attention engine"
+  echo
+  echo "Produced by \`scripts/bench.sh\` (the exact \`pelab bench\` command of every run is in"
+  echo "[notes.txt](notes.txt) with the notes it printed; every row is in [results.csv](results.csv))."
+  echo
+  echo "- machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores ($(lscpu | grep -o 'avx512f' | head -1 || echo 'no avx512f'))"
+  echo "- compiler: $(cc --version | head -1); pelab $("$PELAB" --version | cut -d' ' -f2), $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo '?')"
+  echo "- OpenBLAS: $(grep -m1 'BLAS:' "$log" | sed 's/^# BLAS: //' || echo 'not built in')"
+  echo "- OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE for every BLAS row but the \`haswell_t2\` run (the distribution's default choice here)"
+  echo "- date: $(date -u +%Y-%m-%dT%H:%MZ); load average (1, 5, 15 min) at the start $load_start, at the end $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
+  echo "  (above 0 means other work shared the cores: the 2-thread rows suffer first)"
+  echo
+  echo "Flops by one convention: forward 4 n^2 d, forward+backward 14 n^2 d (the backward recomputes"
+  echo "the score tiles; this two-pass backward executes 14 n^2 d on its own), gemm 2 n^2 d; a causal"
+  echo "mask counts half. Every ratio is between rows of one \`pelab bench\` run. \`forward\` is the"
+  echo "fused forward (out and lse), \`forward_stats\` the same with every row statistic (what"
+  echo "\`pelab run\` calls), \`blas_attention\` the unfused OpenBLAS sgemm + softmax + sgemm pipeline"
+  echo "(panels of 256 queries, one per thread, pelab's vectorised exp in the softmax)."
+  echo
+  echo "## n = 8192, d = 64, one head, float32, bidirectional"
+  echo
+  echo "| threads | fma_peak | forward | % of peak | x blas_attention | forward_stats | % of peak | forward_backward | % of peak | blas_sgemm | blas_attention |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|"
+  for t in 1 2; do
+    id=n8192_t$t
+    pk=$(g $id fma_peak); f=$(g $id forward); fs=$(g $id forward_stats); fb=$(g $id forward_backward)
+    echo "| $t | $(fmt $pk) | $(fmt $f) | $(ratio $f $pk 100 %.0f%%) | $(ratio $f $(g $id blas_attention)) | $(fmt $fs) | $(ratio $fs $pk 100 %.0f%%) | $(fmt $fb) | $(ratio $fb $pk 100 %.0f%%) | $(fmt $(g $id blas_sgemm)) | $(fmt $(g $id blas_attention)) |"
+  done
+  echo
+  echo "## GFLOP/s against n (d = 64, float32)"
+  echo
+  echo "| n | forward 1T | % peak | forward 2T | % peak | 2T / 1T | fwd+bwd 1T | % peak | fwd+bwd 2T | % peak | 2T / 1T | fwd 2T / blas_attention 2T | reference fwd (1 thread) |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  for n in 1024 2048 4096 8192 16384; do
+    a=n${n}_t1; b=n${n}_t2
+    f1=$(g $a forward); f2=$(g $b forward); b1=$(g $a forward_backward); b2=$(g $b forward_backward)
+    echo "| $n | $(fmt $f1) | $(ratio $f1 $(g $a fma_peak) 100 %.0f%%) | $(fmt $f2) | $(ratio $f2 $(g $b fma_peak) 100 %.0f%%) | $(ratio $f2 $f1) | $(fmt $b1) | $(ratio $b1 $(g $a fma_peak) 100 %.0f%%) | $(fmt $b2) | $(ratio $b2 $(g $b fma_peak) 100 %.0f%%) | $(ratio $b2 $b1) | $(ratio $f2 $(g $b blas_attention)) | $(fmt $(g $a reference_forward)) |"
+  done
+  echo
+  echo "## Other shapes (n = 4096 unless said)"
+  echo
+  echo "| run | threads | fma_peak | forward | % peak | forward_stats | % peak | fwd+bwd | % peak | x blas_attention |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
+  for r in d32 d128 h4 f64 causal; do
+    for t in 1 2; do
+      id=${r}_t$t; pk=$(g $id fma_peak); f=$(g $id forward); fs=$(g $id forward_stats); fb=$(g $id forward_backward)
+      case $r in
+        d32) what="d = 32";; d128) what="d = 128";; h4) what="d = 256, 4 heads of 64";;
+        f64) what="float64 (peak: float64)";; causal) what="causal, n = 8192";;
+      esac
+      echo "| $what | $t | $(fmt $pk) | $(fmt $f) | $(ratio $f $pk 100 %.0f%%) | $(fmt $fs) | $(ratio $fs $pk 100 %.0f%%) | $(fmt $fb) | $(ratio $fb $pk 100 %.0f%%) | $(ratio $f $(g $id blas_attention)) |"
+    done
+  done
+  echo
+  echo "## OpenBLAS kernel choice (n = 8192, d = 64, 2 threads)"
+  echo
+  echo "| OPENBLAS_CORETYPE | blas_sgemm | blas_attention | forward | forward / blas_attention |"
+  echo "|---|---|---|---|---|"
+  echo "| $OPENBLAS_CORETYPE | $(fmt $(g n8192_t2 blas_sgemm)) | $(fmt $(g n8192_t2 blas_attention)) | $(fmt $(g n8192_t2 forward)) | $(ratio $(g n8192_t2 forward) $(g n8192_t2 blas_attention)) |"
+  echo "| Haswell | $(fmt $(g haswell_t2 blas_sgemm)) | $(fmt $(g haswell_t2 blas_attention)) | $(fmt $(g haswell_t2 forward)) | $(ratio $(g haswell_t2 forward) $(g haswell_t2 blas_attention)) |"
+  echo
+  echo "## Memory: n = 65536, d = 64, forward + backward, 2 threads"
+  echo
+  echo "$(grep -A99 '^## mem65536' "$log" | grep -m1 'max RSS' | sed 's/^# //') (q, k, v, out, lse, dq, dk, dv:"
+  echo "7 arrays of n d floats = 112 MiB of it; the engine's own scratch is O(H n) plus a few tiles per"
+  echo "thread). forward_backward took $(s mem65536_t2 forward_backward) s ($(fmt $(g mem65536_t2 forward_backward)) GFLOP/s)."
+} >"$md"
+echo "bench: wrote $md and $raw" >&2

@@ -1,0 +1,402 @@
+/* bench.c — see pelab/bench.h. */
+#include "pelab/bench.h"
+
+#include <math.h>
+#include <omp.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "kernels/simd.h"
+#include "pelab/attention.h"
+#include "pelab/rng.h"
+#include "pelab/status.h"
+
+#if defined(PELAB_HAVE_OPENBLAS)
+#include <cblas.h>
+#endif
+
+double pelab_bench_flops(int n, int D, int causal, int backward) {
+    const double f = (backward ? 14.0 : 4.0) * (double)n * (double)n * (double)D;
+    return causal ? f / 2 : f;
+}
+
+int pelab_bench_have_blas(void) {
+#if defined(PELAB_HAVE_OPENBLAS)
+    return 1;
+#else
+    return 0;
+#endif
+}
+
+double pelab_bench_max_rss_mib(void) {
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) != 0) return NAN;
+    return (double)ru.ru_maxrss / 1024.0; /* Linux: KiB */
+}
+
+static int cmp_double(const void *a, const void *b) {
+    const double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double median(double *t, int k) {
+    qsort(t, (size_t)k, sizeof *t, cmp_double);
+    return k % 2 ? t[k / 2] : 0.5 * (t[k / 2 - 1] + t[k / 2]);
+}
+
+/* ---- the FMA peak: independent register-resident chains ------------------------ */
+
+#define FMA_CHAINS 16
+
+static volatile double g_sink;
+
+static void fma_loop_f32(long iters) {
+    pv_f32 acc[FMA_CHAINS];
+    const pv_f32 m = pv_f32_set1(0.999999f), a = pv_f32_set1(1e-6f);
+    for (int c = 0; c < FMA_CHAINS; c++) acc[c] = pv_f32_set1((float)c * 1e-3f);
+    for (long i = 0; i < iters; i++) {
+        PV_UNROLL for (int c = 0; c < FMA_CHAINS; c++) acc[c] = pv_f32_fma(acc[c], m, a);
+    }
+    float out[PV_F32_LANES];
+    for (int c = 1; c < FMA_CHAINS; c++) acc[0] = pv_f32_add(acc[0], acc[c]);
+    pv_f32_store(out, acc[0]);
+    g_sink += out[0];
+}
+
+static void fma_loop_f64(long iters) {
+    pv_f64 acc[FMA_CHAINS];
+    const pv_f64 m = pv_f64_set1(0.999999), a = pv_f64_set1(1e-6);
+    for (int c = 0; c < FMA_CHAINS; c++) acc[c] = pv_f64_set1((double)c * 1e-3);
+    for (long i = 0; i < iters; i++) {
+        PV_UNROLL for (int c = 0; c < FMA_CHAINS; c++) acc[c] = pv_f64_fma(acc[c], m, a);
+    }
+    double out[PV_F64_LANES];
+    for (int c = 1; c < FMA_CHAINS; c++) acc[0] = pv_f64_add(acc[0], acc[c]);
+    pv_f64_store(out, acc[0]);
+    g_sink += out[0];
+}
+
+/* wall time of `iters` iterations on every one of `threads` threads at once */
+static double fma_run(int threads, int f64, long iters) {
+    double t = 0;
+#pragma omp parallel num_threads(threads)
+    {
+#pragma omp barrier
+        const double t0 = omp_get_wtime();
+        if (f64) fma_loop_f64(iters);
+        else fma_loop_f32(iters);
+#pragma omp barrier
+#pragma omp master
+        t = omp_get_wtime() - t0;
+    }
+    return t;
+}
+
+double pelab_bench_fma_peak(int threads, int f64, double *seconds) {
+    const int lanes = f64 ? PV_F64_LANES : PV_F32_LANES;
+    long iters = 1L << 16;
+    double t = fma_run(1, f64, iters); /* calibrate: ~0.1 s per run */
+    while (t < 0.01) {
+        iters *= 4;
+        t = fma_run(1, f64, iters);
+    }
+    iters = (long)((double)iters * 0.1 / t) + 1;
+    fma_run(threads, f64, iters); /* warm-up */
+    double ts[7];
+    for (int r = 0; r < 7; r++) ts[r] = fma_run(threads, f64, iters);
+    const double tm = median(ts, 7);
+    if (seconds) *seconds = tm;
+    return (double)threads * (double)iters * FMA_CHAINS * lanes * 2.0 / tm * 1e-9;
+}
+
+/* ---- timing ------------------------------------------------------------------------ */
+
+typedef void (*bench_fn)(void *ctx);
+
+#define MAX_REPS 64
+#define SLOW_BUDGET 10.0 /* s: a slow kernel gets at most this much time after its warm-up */
+
+/* One warm-up, then `repeats` timed runs (fewer when one run is slow: as many
+ * as fit in SLOW_BUDGET, at least one); the median. */
+static double time_median(bench_fn fn, void *ctx, int repeats, int *used) {
+    double t0 = omp_get_wtime();
+    fn(ctx);
+    const double warm = omp_get_wtime() - t0;
+    int reps = repeats < MAX_REPS ? repeats : MAX_REPS;
+    if (warm * reps > SLOW_BUDGET) {
+        reps = (int)(SLOW_BUDGET / warm);
+        if (reps < 1) reps = 1;
+    }
+    double ts[MAX_REPS];
+    for (int r = 0; r < reps; r++) {
+        t0 = omp_get_wtime();
+        fn(ctx);
+        ts[r] = omp_get_wtime() - t0;
+    }
+    *used = reps;
+    return median(ts, reps);
+}
+
+/* ---- the kernels under test --------------------------------------------------------- */
+
+typedef struct bench_ctx {
+    const pelab_bench_config *cfg;
+    int n, D, H;
+    size_t nD;
+    void *q, *k, *v, *out, *lse, *dq, *dk, *dv, *P;
+    pelab_attn_row_stats *stats;
+} bench_ctx;
+
+/* the forward: out and lse (with the row statistics when c->stats is set) */
+static void run_forward(void *p) {
+    bench_ctx *c = p;
+    if (c->cfg->f64)
+        pelab_attention_forward_f64(c->out, c->lse, c->stats, c->q, c->k, c->v, NULL, c->cfg->causal, c->n, c->D,
+                                    c->H);
+    else
+        pelab_attention_forward_f32(c->out, c->lse, c->stats, c->q, c->k, c->v, NULL, c->cfg->causal, c->n, c->D,
+                                    c->H);
+}
+
+/* forward, then backward with dL/dout = out (the loss ||out||^2 / 2) */
+static void run_forward_backward(void *p) {
+    bench_ctx *c = p;
+    run_forward(p);
+    if (c->cfg->f64)
+        pelab_attention_backward_f64(c->dq, c->dk, c->dv, c->out, c->out, c->lse, c->q, c->k, c->v, NULL,
+                                     c->cfg->causal, c->n, c->D, c->H);
+    else
+        pelab_attention_backward_f32(c->dq, c->dk, c->dv, c->out, c->out, c->lse, c->q, c->k, c->v, NULL,
+                                     c->cfg->causal, c->n, c->D, c->H);
+}
+
+static void run_reference_forward(void *p) {
+    bench_ctx *c = p;
+    if (c->cfg->f64)
+        pelab_attention_reference_forward_f64(c->out, c->P, c->q, c->k, c->v, NULL, c->cfg->causal, c->n, c->D,
+                                              c->H);
+    else
+        pelab_attention_reference_forward_f32(c->out, c->P, c->q, c->k, c->v, NULL, c->cfg->causal, c->n, c->D,
+                                              c->H);
+}
+
+static void run_reference_forward_backward(void *p) {
+    bench_ctx *c = p;
+    run_reference_forward(p);
+    if (c->cfg->f64)
+        pelab_attention_reference_backward_f64(c->dq, c->dk, c->dv, c->out, c->P, c->q, c->k, c->v, c->n, c->D,
+                                               c->H);
+    else
+        pelab_attention_reference_backward_f32(c->dq, c->dk, c->dv, c->out, c->P, c->q, c->k, c->v, c->n, c->D,
+                                               c->H);
+}
+
+/* ---- the BLAS rows -------------------------------------------------------------------- */
+
+#if defined(PELAB_HAVE_OPENBLAS)
+
+#define GEMM_PANEL_ELEMS ((size_t)1 << 24) /* C panel of the plain gemm: 64 MiB of floats */
+#define ATTN_PANEL 256                     /* query rows per panel of the BLAS pipeline */
+
+/* S (rows, n) = Q_panel K^T per head, in panels that bound the memory */
+static void run_blas_gemm(void *p) {
+    bench_ctx *c = p;
+    const int n = c->n, D = c->D, dh = c->D / c->H;
+    size_t pr = GEMM_PANEL_ELEMS / (size_t)n;
+    if (pr > (size_t)n) pr = (size_t)n;
+    if (pr < 1) pr = 1;
+    for (int h = 0; h < c->H; h++)
+        for (int i0 = 0; i0 < n; i0 += (int)pr) {
+            const int m = n - i0 < (int)pr ? n - i0 : (int)pr;
+            if (c->cfg->f64)
+                cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, dh, 1.0, (double *)c->q + (size_t)i0 * D + h * dh,
+                            D, (double *)c->k + h * dh, D, 0.0, c->P, n);
+            else
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, dh, 1.0f, (float *)c->q + (size_t)i0 * D + h * dh,
+                            D, (float *)c->k + h * dh, D, 0.0f, c->P, n);
+        }
+}
+
+/* The softmax of one row of cnt logits (the rest of the row, masked, set to 0):
+ * max, exp(s - max) with pelab's vectorised exponential, sum, scale. */
+#define BENCH_SOFTMAX_(T, SFX)                                                      \
+    static void softmax_row_##SFX(T *s, int cnt, int n) {                          \
+        T mx = -(T)INFINITY, sum = 0;                                               \
+        _Pragma("omp simd reduction(max : mx)") for (int j = 0; j < cnt; j++) mx = s[j] > mx ? s[j] : mx; \
+        _Pragma("omp simd") for (int j = 0; j < cnt; j++) s[j] -= mx;              \
+        pelab_vexp_##SFX(s, s, (size_t)cnt);                                        \
+        _Pragma("omp simd reduction(+ : sum)") for (int j = 0; j < cnt; j++) sum += s[j]; \
+        const T inv = (T)1 / sum;                                                   \
+        _Pragma("omp simd") for (int j = 0; j < cnt; j++) s[j] *= inv;             \
+        for (int j = cnt; j < n; j++) s[j] = 0;                                     \
+    }
+BENCH_SOFTMAX_(float, f32)
+BENCH_SOFTMAX_(double, f64)
+#undef BENCH_SOFTMAX_
+
+/* per head and panel of ATTN_PANEL queries, one thread each (single-threaded
+ * BLAS): S = scale Q_p K^T (gemm), softmax rows, O_p = P V (gemm) */
+static void run_blas_attention(void *p) {
+    bench_ctx *c = p;
+    const int n = c->n, D = c->D, H = c->H, dh = D / H, f64 = c->cfg->f64, causal = c->cfg->causal;
+    const int np = (n + ATTN_PANEL - 1) / ATTN_PANEL;
+    const double scale = 1.0 / sqrt((double)dh);
+#pragma omp parallel
+    {
+        void *S = pelab_xmalloc((size_t)ATTN_PANEL * n * (f64 ? sizeof(double) : sizeof(float)));
+#pragma omp for schedule(dynamic, 1)
+        for (long it = 0; it < (long)H * np; it++) {
+            const int h = (int)(it / np), i0 = (int)(it % np) * ATTN_PANEL;
+            const int m = n - i0 < ATTN_PANEL ? n - i0 : ATTN_PANEL;
+            const size_t off = (size_t)i0 * D + (size_t)h * dh;
+            if (f64) {
+                double *s = S;
+                cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, dh, scale, (double *)c->q + off, D,
+                            (double *)c->k + h * dh, D, 0.0, s, n);
+                for (int r = 0; r < m; r++) softmax_row_f64(s + (size_t)r * n, causal ? i0 + r + 1 : n, n);
+                cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, dh, n, 1.0, s, n, (double *)c->v + h * dh, D,
+                            0.0, (double *)c->out + off, D);
+            } else {
+                float *s = S;
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, dh, (float)scale, (float *)c->q + off, D,
+                            (float *)c->k + h * dh, D, 0.0f, s, n);
+                for (int r = 0; r < m; r++) softmax_row_f32(s + (size_t)r * n, causal ? i0 + r + 1 : n, n);
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, dh, n, 1.0f, s, n, (float *)c->v + h * dh, D,
+                            0.0f, (float *)c->out + off, D);
+            }
+        }
+        free(S);
+    }
+}
+#endif
+
+/* ---- the run -------------------------------------------------------------------------- */
+
+static void emit_row(pelab_bench_emit emit, void *ctx, const char *kernel, int threads, double seconds,
+                     double flops) {
+    pelab_bench_row row = {kernel, threads, seconds, flops / seconds * 1e-9};
+    emit(ctx, &row, NULL);
+}
+
+static void emit_note(pelab_bench_emit emit, void *ctx, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+static void emit_note(pelab_bench_emit emit, void *ctx, const char *fmt, ...) {
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    emit(ctx, NULL, buf);
+}
+
+static void *fill_random(size_t count, int f64, uint64_t stream) {
+    void *x = pelab_xmalloc(count * (f64 ? sizeof(double) : sizeof(float)));
+    pelab_rng r = pelab_rng_make(20250101u, stream);
+    for (size_t i = 0; i < count; i++) {
+        const double g = pelab_rng_normal(&r);
+        if (f64) ((double *)x)[i] = g;
+        else ((float *)x)[i] = (float)g;
+    }
+    return x;
+}
+
+void pelab_bench_run(const pelab_bench_config *cfg, pelab_bench_emit emit, void *ctx) {
+    const int n = cfg->seq_len, D = cfg->d_model, H = cfg->heads, T = cfg->threads, f64 = cfg->f64;
+    const size_t es = f64 ? sizeof(double) : sizeof(float);
+    const int saved_threads = omp_get_max_threads();
+    omp_set_num_threads(T);
+    int reps = 0;
+    const double fwd_flops = pelab_bench_flops(n, D, cfg->causal, 0);
+    const double fb_flops = pelab_bench_flops(n, D, cfg->causal, 1);
+
+    double secs = 0;
+    const double peak = pelab_bench_fma_peak(T, f64, &secs);
+    pelab_bench_row prow = {"fma_peak", T, secs, peak};
+    emit(ctx, &prow, NULL);
+
+    bench_ctx c;
+    memset(&c, 0, sizeof c);
+    c.cfg = cfg, c.n = n, c.D = D, c.H = H, c.nD = (size_t)n * D;
+    c.q = fill_random(c.nD, f64, 1);
+    c.k = fill_random(c.nD, f64, 2);
+    c.v = fill_random(c.nD, f64, 3);
+    c.out = pelab_xmalloc(c.nD * es);
+    c.lse = pelab_xmalloc((size_t)H * n * es);
+    const double t_fwd = time_median(run_forward, &c, cfg->repeats, &reps);
+    emit_row(emit, ctx, "forward", T, t_fwd, fwd_flops);
+    if (reps < cfg->repeats) emit_note(emit, ctx, "forward: %d repetition(s) (slow)", reps);
+    c.stats = pelab_xmalloc((size_t)H * n * sizeof *c.stats);
+    const double t_st = time_median(run_forward, &c, cfg->repeats, &reps);
+    emit_row(emit, ctx, "forward_stats", T, t_st, fwd_flops);
+    if (reps < cfg->repeats) emit_note(emit, ctx, "forward_stats: %d repetition(s) (slow)", reps);
+    free(c.stats);
+    c.stats = NULL;
+    if (cfg->backward) {
+        c.dq = pelab_xmalloc(c.nD * es);
+        c.dk = pelab_xmalloc(c.nD * es);
+        c.dv = pelab_xmalloc(c.nD * es);
+        const double t = time_median(run_forward_backward, &c, cfg->repeats, &reps);
+        emit_row(emit, ctx, "forward_backward", T, t, fb_flops);
+        if (reps < cfg->repeats) emit_note(emit, ctx, "forward_backward: %d repetition(s) (slow)", reps);
+    }
+    emit_note(emit, ctx, "peak memory (max RSS) after the engine rows: %.1f MiB", pelab_bench_max_rss_mib());
+
+    /* the reference: P (H, n, n) in full, one thread */
+    const double pbytes = (double)H * n * n * (double)es;
+    if (!cfg->reference) {
+        emit_note(emit, ctx, "reference rows skipped (--no-reference)");
+    } else if (pbytes > 1.1 * (1 << 30)) {
+        emit_note(emit, ctx, "reference rows skipped: P (H, n, n) would take %.1f GiB (> 1 GiB)",
+                  pbytes / (1 << 30));
+    } else {
+        c.P = pelab_xmalloc((size_t)pbytes);
+        omp_set_num_threads(1);
+        double t = time_median(run_reference_forward, &c, cfg->repeats, &reps);
+        emit_row(emit, ctx, "reference_forward", 1, t, fwd_flops);
+        if (reps < cfg->repeats) emit_note(emit, ctx, "reference_forward: %d repetition(s) (slow)", reps);
+        if (cfg->backward) {
+            t = time_median(run_reference_forward_backward, &c, cfg->repeats, &reps);
+            emit_row(emit, ctx, "reference_forward_backward", 1, t, fb_flops);
+            if (reps < cfg->repeats)
+                emit_note(emit, ctx, "reference_forward_backward: %d repetition(s) (slow)", reps);
+        }
+        omp_set_num_threads(T);
+        free(c.P);
+        c.P = NULL;
+    }
+
+#if defined(PELAB_HAVE_OPENBLAS)
+    if (cfg->blas) {
+        const char *ct = getenv("OPENBLAS_CORETYPE");
+        emit_note(emit, ctx, "BLAS: %s; kernel core %s (OPENBLAS_CORETYPE=%s)", openblas_get_config(),
+                  openblas_get_corename(), ct ? ct : "unset");
+        size_t pr = GEMM_PANEL_ELEMS / (size_t)n;
+        if (pr > (size_t)n) pr = (size_t)n;
+        if (pr < 1) pr = 1;
+        c.P = pelab_xmalloc(pr * (size_t)n * es);
+        openblas_set_num_threads(T);
+        double t = time_median(run_blas_gemm, &c, cfg->repeats, &reps);
+        emit_row(emit, ctx, f64 ? "blas_dgemm" : "blas_sgemm", T, t, 2.0 * n * (double)n * D);
+        free(c.P);
+        c.P = NULL;
+        openblas_set_num_threads(1); /* the pipeline calls it from T threads at once */
+        t = time_median(run_blas_attention, &c, cfg->repeats, &reps);
+        emit_row(emit, ctx, "blas_attention", T, t, fwd_flops);
+        openblas_set_num_threads(T);
+    }
+#else
+    if (cfg->blas) emit_note(emit, ctx, "BLAS rows skipped: pelab was built without OpenBLAS");
+#endif
+
+    free(c.q), free(c.k), free(c.v), free(c.out), free(c.lse);
+    free(c.dq), free(c.dk), free(c.dv);
+    omp_set_num_threads(saved_threads);
+}

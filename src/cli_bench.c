@@ -1,0 +1,117 @@
+/* cli_bench.c — `pelab bench`: the attention engine timed against the machine */
+#include <omp.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "pelab/attention.h"
+#include "pelab/bench.h"
+#include "pelab/cli.h"
+
+const char pelab_cli_bench_help[] =
+    "usage: pelab bench [--seq-len N] [--d-model D] [--heads H] [--threads T]\n"
+    "                   [--dtype f32|f64] [--backward] [--causal] [--repeat R]\n"
+    "                   [--no-reference] [--no-blas] [--format table|csv]\n"
+    "\n"
+    "Times the fused attention engine on random inputs of n = N tokens, width D\n"
+    "(H heads of D/H), on T threads (default: all), and in the same run the\n"
+    "machine: each time is the median of R repetitions (default 5; fewer for a\n"
+    "kernel slower than 2 s) after a warm-up. Defaults: N 2048, D 64, H 1, f32.\n"
+    "Rows (column kernel):\n"
+    "  fma_peak                    a register-resident FMA loop on T threads\n"
+    "  forward                     the fused forward (out and lse)\n"
+    "  forward_stats               the same with every row statistic (as pelab run)\n"
+    "  forward_backward            forward then backward (with --backward)\n"
+    "  reference_forward[_backward] the materialising reference kernels, one\n"
+    "                              thread; skipped when P (H, n, n) exceeds 1 GiB\n"
+    "  blas_sgemm (f64: blas_dgemm) OpenBLAS gemm at the shape n x n x D, T threads\n"
+    "  blas_attention              OpenBLAS gemm + softmax + gemm per panel of\n"
+    "                              256 queries, a panel per thread\n"
+    "(the BLAS rows only when pelab was built with OpenBLAS; OpenBLAS picks its\n"
+    "kernels when it loads, from OPENBLAS_CORETYPE if set: a note says which).\n"
+    "GFLOP/s by one convention: forward 4 n^2 D, forward+backward 14 n^2 D, gemm\n"
+    "2 n^2 D; a causal mask counts half. csv columns:\n"
+    "  kernel,seq_len,d_model,heads,dtype,threads,seconds,gflops\n"
+    "Notes (skipped rows, peak memory after the engine rows, the BLAS library)\n"
+    "go to stderr with --format csv, below the table otherwise. Nothing here is a\n"
+    "test: timings on a shared machine are noisy; compare ratios within one run.\n";
+
+typedef struct out_ctx {
+    const pelab_bench_config *cfg;
+    int csv;
+} out_ctx;
+
+static void emit(void *p, const pelab_bench_row *row, const char *note) {
+    const out_ctx *o = p;
+    const pelab_bench_config *c = o->cfg;
+    if (note) {
+        if (o->csv) fprintf(stderr, "# %s\n", note);
+        else printf("# %s\n", note);
+    } else if (o->csv) {
+        printf("%s,%d,%d,%d,%s,%d,%.6g,%.4g\n", row->kernel, c->seq_len, c->d_model, c->heads, c->f64 ? "f64" : "f32",
+               row->threads, row->seconds, row->gflops);
+    } else {
+        printf("%-28s %8d %8d %6d %6s %8d %12.6f %10.2f\n", row->kernel, c->seq_len, c->d_model, c->heads,
+               c->f64 ? "f64" : "f32", row->threads, row->seconds, row->gflops);
+    }
+    fflush(stdout);
+}
+
+int pelab_cli_bench(int argc, char **argv) {
+    pelab_bench_config cfg = {2048, 64, 1, omp_get_max_threads(), 0, 0, 0, 1, 1, 5};
+    int csv = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        long v = 0;
+        int *target = NULL;
+        long lo = 1, hi = 1;
+        if (strcmp(a, "--seq-len") == 0) target = &cfg.seq_len, hi = 1L << 24;
+        else if (strcmp(a, "--d-model") == 0) target = &cfg.d_model, hi = 1L << 16;
+        else if (strcmp(a, "--heads") == 0) target = &cfg.heads, hi = 1L << 12;
+        else if (strcmp(a, "--threads") == 0) target = &cfg.threads, hi = 1024;
+        else if (strcmp(a, "--repeat") == 0) target = &cfg.repeats, hi = 64;
+        if (target) {
+            if (i + 1 >= argc) return pelab_cli_usage_error("bench: %s needs a value", a);
+            if (!pelab_cli_parse_int(argv[i + 1], lo, hi, &v))
+                return pelab_cli_usage_error("bench: %s is a whole number in [%ld, %ld], not '%s'", a, lo, hi,
+                                             argv[i + 1]);
+            *target = (int)v;
+            i++;
+        } else if (strcmp(a, "--dtype") == 0 && i + 1 < argc) {
+            i++;
+            if (strcmp(argv[i], "f32") == 0) cfg.f64 = 0;
+            else if (strcmp(argv[i], "f64") == 0) cfg.f64 = 1;
+            else return pelab_cli_usage_error("bench: --dtype is f32 or f64, not '%s'", argv[i]);
+        } else if (strcmp(a, "--format") == 0 && i + 1 < argc) {
+            i++;
+            if (strcmp(argv[i], "csv") == 0) csv = 1;
+            else if (strcmp(argv[i], "table") == 0) csv = 0;
+            else return pelab_cli_usage_error("bench: --format is table or csv, not '%s'", argv[i]);
+        } else if (strcmp(a, "--backward") == 0) {
+            cfg.backward = 1;
+        } else if (strcmp(a, "--causal") == 0) {
+            cfg.causal = 1;
+        } else if (strcmp(a, "--no-reference") == 0) {
+            cfg.reference = 0;
+        } else if (strcmp(a, "--no-blas") == 0) {
+            cfg.blas = 0;
+        } else {
+            return pelab_cli_usage_error("bench: unknown or incomplete option '%s'", a);
+        }
+    }
+    if (cfg.d_model % cfg.heads)
+        return pelab_cli_usage_error("bench: --d-model %d is not a multiple of --heads %d", cfg.d_model, cfg.heads);
+    out_ctx o = {&cfg, csv};
+    if (csv) {
+        printf("kernel,seq_len,d_model,heads,dtype,threads,seconds,gflops\n");
+    } else {
+        printf("%-28s %8s %8s %6s %6s %8s %12s %10s\n", "kernel", "seq_len", "d_model", "heads", "dtype", "threads",
+               "seconds", "GFLOP/s");
+    }
+    fflush(stdout);
+    char note[160];
+    snprintf(note, sizeof note, "engine: fused tiled attention, %s vector path; bidirectional unless --causal",
+             pelab_attention_simd());
+    emit(&o, NULL, note);
+    pelab_bench_run(&cfg, emit, &o);
+    return 0;
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# pelab bench: runs on a tiny shape and keeps its csv contract (header, the
+# rows, the shape echoed, positive numbers); bad options exit 2. A benchmark,
+# not a test: nothing here checks a time.
+source "$(dirname "$0")/lib.bash"
+header="kernel,seq_len,d_model,heads,dtype,threads,seconds,gflops"
+
+expect_exit 0 "bench f32 tiny shape, csv" "$PELAB" bench --seq-len 70 --d-model 12 --heads 2 --threads 2 \
+  --backward --repeat 2 --format csv
+cp "$TMP/out" "$TMP/f32.csv"
+cp "$TMP/err" "$TMP/f32.err"
+check "csv header" test "$(head -1 "$TMP/f32.csv")" = "$header"
+for k in fma_peak forward forward_stats forward_backward reference_forward reference_forward_backward; do
+  check "row $k" grep -q "^$k,70,12,2,f32," "$TMP/f32.csv"
+done
+check "every row has 8 fields" test "$(awk -F, 'NF != 8' "$TMP/f32.csv" | wc -l)" -eq 0
+check "seconds and gflops are positive numbers" \
+  awk -F, 'NR > 1 && !($7 > 0 && $8 > 0) { bad = 1 } END { exit bad }' "$TMP/f32.csv"
+check "engine and fma_peak rows run on 2 threads" \
+  awk -F, '($1 == "forward" || $1 == "fma_peak") && $6 != 2 { bad = 1 } END { exit bad }' "$TMP/f32.csv"
+check "notes go to stderr (peak memory)" grep -q "max RSS" "$TMP/f32.err"
+if grep -q "^blas_sgemm," "$TMP/f32.csv"; then
+  check "with BLAS: blas_attention row" grep -q "^blas_attention,70,12,2,f32," "$TMP/f32.csv"
+else
+  check "without BLAS: a note says so" grep -q "BLAS rows skipped" "$TMP/f32.err"
+fi
+
+expect_exit 0 "bench f64 causal, table" "$PELAB" bench --seq-len 33 --d-model 8 --dtype f64 --causal --repeat 1 \
+  --threads 1 --no-blas
+check "table has a forward row" grep -qE "^forward +33 +8 +1 +f64 +1 " "$TMP/out"
+check "table notes: peak memory" grep -q "^# peak memory" "$TMP/out"
+
+expect_exit 0 "--no-reference" "$PELAB" bench --seq-len 16 --d-model 4 --repeat 1 --no-reference --no-blas --format csv
+check "no reference row" test "$(grep -c '^reference' "$TMP/out")" -eq 0
+
+expect_exit 2 "bad --dtype" "$PELAB" bench --dtype f16
+expect_exit 2 "bad --seq-len" "$PELAB" bench --seq-len 0
+expect_exit 2 "heads must divide d_model" "$PELAB" bench --d-model 10 --heads 3
+expect_exit 2 "unknown option" "$PELAB" bench --fast
+expect_exit 0 "--help" "$PELAB" bench --help
+check "help names the csv columns" grep -qF "$header" "$TMP/out"
+finish
