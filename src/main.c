@@ -28,6 +28,10 @@ static const char *g_usage =
     "  metrics               the metric columns of results.csv\n"
     "  geometry --scheme S --d-model D [--seq-len N]\n"
     "                        position similarity curves and geometry metrics of a scheme\n"
+    "  check EXPERIMENT RESULTS\n"
+    "                        check an experiment's claims against its results\n"
+    "  report RESULTS [EXPERIMENT] [--no-figures]\n"
+    "                        figures (gnuplot), report.md and report.html into RESULTS\n"
     "\n"
     "  pelab COMMAND --help  help for one command;  pelab --version\n"
     "exit status: 0 success, 1 the run failed, 2 bad usage or invalid config,\n"
@@ -45,6 +49,9 @@ static const struct {
     {"attend", pelab_cli_attend, pelab_cli_attend_help},
     {"schemes", pelab_cli_schemes, pelab_cli_schemes_help},
     {"metrics", pelab_cli_metrics, pelab_cli_metrics_help},
+    {"bench", pelab_cli_bench, pelab_cli_bench_help},
+    {"check", pelab_cli_check, pelab_cli_check_help},
+    {"report", pelab_cli_report, pelab_cli_report_help},
     {"geometry", pelab_cli_geometry, pelab_cli_geometry_help},
 };
 

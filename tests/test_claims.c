@@ -1,0 +1,388 @@
+/* test_claims.c — the CSV table reader and the claims of experiments:
+ * parsing (with located errors) and evaluation of expect, trend and compare
+ * on small hand-made results tables. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pelab/claims.h"
+#include "pelab/table.h"
+#include "test.h"
+
+/* ---- helpers ------------------------------------------------------------------ */
+
+/* A results table of two schemes over three lengths, two dtypes. */
+static const char *g_csv =
+    "scheme,seq_len,d_model,dtype,status,pe_max_abs,logit_max_abs,attn_entropy,grad_wv_norm\n"
+    "index,8,16,f32,ok,8,19.4,0.41,39\n"
+    "index,32,16,f32,ok,32,252.7,0.09,1021\n"
+    "index,128,16,f32,ok,128,3979,0.018,16384\n"
+    "sinusoidal,8,16,f32,ok,1,8.65,0.35,12.4\n"
+    "sinusoidal,32,16,f32,ok,1,10.7,0.52,7.7\n"
+    "sinusoidal,128,16,f32,ok,1,13.3,0.64,6.1\n"
+    "index,8,16,f64,ok,8,19.4000001,0.41,39\n"
+    "index,32,16,f64,ok,32,252.7001,0.09,1021\n"
+    "index,128,16,f64,ok,128,3979.2,0.018,16384\n"
+    "none,8,16,f32,ok,,6.2,0.34,6.3\n"
+    "learned,8,16,f32,ok,0.05,6.1,0.34,6.2\n"
+    "learned,1024,16,f32,skipped: seq_len 1024 exceeds learned max_len 512,,,,\n";
+
+/* Parse csv and the claims yaml (asserting both succeed), evaluate claim
+ * `which`, fill *v, free everything. */
+static void eval_claim(const char *csv, const char *yaml, int which, pelab_claim_verdict *v) {
+    pelab_table t;
+    pelab_claims cs;
+    pelab_error err = {PELAB_STATUS_OK, ""};
+    pelab_status s = pelab_table_parse(&t, csv, strlen(csv), "r.csv", &err);
+    if (s) fprintf(stderr, "     table: %s\n", err.msg);
+    ASSERT_EQ(s, PELAB_STATUS_OK);
+    s = pelab_claims_load_buffer(&cs, yaml, strlen(yaml), "c.yaml", &err);
+    if (s) {
+        fprintf(stderr, "     claims: %s\n", err.msg);
+        pelab_table_free(&t);
+    }
+    ASSERT_EQ(s, PELAB_STATUS_OK);
+    ASSERT(which < cs.n);
+    pelab_claim_eval(v, &cs.items[which], &t);
+    pelab_claims_free(&cs);
+    pelab_table_free(&t);
+}
+
+/* Assert the first claim of yaml holds (or fails) on g_csv, and that its
+ * detail contains phrase. */
+static void expect_verdict(const char *yaml, int holds, const char *phrase) {
+    pelab_claim_verdict v;
+    eval_claim(g_csv, yaml, 0, &v);
+    if (v.holds != holds) fprintf(stderr, "     detail: %s\n", v.detail);
+    ASSERT_EQ(v.holds, holds);
+    ASSERT_STR_CONTAINS(v.detail, phrase);
+}
+
+/* Assert yaml is refused with "c.yaml:WHERE: " and phrase in the message. */
+static void expect_bad(const char *yaml, const char *where, const char *phrase) {
+    pelab_claims cs;
+    pelab_error err = {PELAB_STATUS_OK, ""};
+    char prefix[64];
+    pelab_status s = pelab_claims_load_buffer(&cs, yaml, strlen(yaml), "c.yaml", &err);
+    ASSERT_EQ(s, PELAB_STATUS_CONFIG);
+    ASSERT_EQ(cs.n, 0);
+    ASSERT(cs.items == NULL);
+    snprintf(prefix, sizeof prefix, "c.yaml:%s: ", where);
+    if (strncmp(err.msg, prefix, strlen(prefix)) != 0) fprintf(stderr, "     message: %s\n", err.msg);
+    ASSERT(strncmp(err.msg, prefix, strlen(prefix)) == 0);
+    ASSERT_STR_CONTAINS(err.msg, phrase);
+}
+
+/* ---- the table ------------------------------------------------------------------ */
+
+static void test_table_reads_fields_and_numbers(void) {
+    const char *csv = "a,b,c\r\n1,\"x,y\",\r\n\"say \"\"hi\"\"\",2.5e3,nan\n\n-inf,,7";
+    pelab_table t;
+    pelab_error err;
+    ASSERT_EQ(pelab_table_parse(&t, csv, strlen(csv), "t.csv", &err), PELAB_STATUS_OK);
+    ASSERT_EQ(t.n_cols, 3);
+    ASSERT_EQ(t.n_rows, 3);
+    ASSERT_EQ(pelab_table_col(&t, "b"), 1);
+    ASSERT_EQ(pelab_table_col(&t, "z"), -1);
+    ASSERT_STR_EQ(pelab_table_get(&t, 0, 1), "x,y");
+    ASSERT_STR_EQ(pelab_table_get(&t, 1, 0), "say \"hi\"");
+    ASSERT_EQ(t.line[2], 5);
+    double x;
+    ASSERT_EQ(pelab_table_number(&t, 0, 0, &x), PELAB_TABLE_NUM_OK);
+    ASSERT_DBL_EQ(x, 1);
+    ASSERT_EQ(pelab_table_number(&t, 0, 2, &x), PELAB_TABLE_NUM_EMPTY);
+    ASSERT(isnan(x));
+    ASSERT_EQ(pelab_table_number(&t, 0, 1, &x), PELAB_TABLE_NUM_BAD);
+    ASSERT_EQ(pelab_table_number(&t, 1, 1, &x), PELAB_TABLE_NUM_OK);
+    ASSERT_DBL_EQ(x, 2500);
+    ASSERT_EQ(pelab_table_number(&t, 1, 2, &x), PELAB_TABLE_NUM_OK);
+    ASSERT(isnan(x));
+    ASSERT_EQ(pelab_table_number(&t, 2, 0, &x), PELAB_TABLE_NUM_OK);
+    ASSERT(isinf(x) && x < 0);
+    ASSERT_EQ(pelab_table_number(&t, 2, 1, &x), PELAB_TABLE_NUM_EMPTY);
+    pelab_table_free(&t);
+    ASSERT_EQ(t.n_rows, 0);
+}
+
+static void test_table_refuses_malformed(void) {
+    static const struct {
+        const char *csv, *msg;
+    } cases[] = {
+        {"a,b\n1,2\n3\n", "t.csv:3: a row of 1 fields; the header has 2"},
+        {"a,b\n1,\"2\n", "t.csv:2: a quoted field that starts here never ends"},
+        {"a,a\n1,2\n", "t.csv:1: the header names column 'a' twice"},
+        {"a,,c\n", "t.csv:1: column 2 of the header has no name"},
+        {"", "t.csv: empty: no header line"},
+        {"a,b\n1,x\"y\n", "t.csv:2: a quote inside an unquoted field"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        pelab_table t;
+        pelab_error err = {PELAB_STATUS_OK, ""};
+        ASSERT_EQ(pelab_table_parse(&t, cases[i].csv, strlen(cases[i].csv), "t.csv", &err), PELAB_STATUS_RUN);
+        ASSERT_STR_EQ(err.msg, cases[i].msg);
+        ASSERT(t.cells == NULL && t.n_rows == 0);
+        pelab_table_free(&t);
+    }
+    pelab_table t;
+    pelab_error err;
+    ASSERT_EQ(pelab_table_read(&t, "no/such/file.csv", &err), PELAB_STATUS_IO);
+    ASSERT_STR_CONTAINS(err.msg, "no/such/file.csv: ");
+}
+
+/* ---- expect ---------------------------------------------------------------------- */
+
+static void test_expect_every_row(void) {
+    expect_verdict("- claim: sinusoidal values are bounded\n"
+                   "  where: {scheme: sinusoidal}\n"
+                   "  expect: pe_max_abs <= 1\n",
+                   1, "3 rows; nearest to the bound: pe_max_abs = 1 <= 1");
+    /* one row out of three is enough to fail, and the worst one is named */
+    expect_verdict("- claim: x\n  where: {scheme: index, dtype: f32}\n  expect: logit_max_abs < 100\n", 0,
+                   "2 of 3 rows fail; worst: logit_max_abs = 3979 at scheme=index seq_len=128 d_model=16 dtype=f32");
+    expect_verdict("- claim: x\n  where: {scheme: index}\n  expect: pe_max_abs != 32\n", 0, "2 of 6 rows fail");
+    expect_verdict("- claim: x\n  where: {scheme: index, seq_len: 8}\n  expect: pe_max_abs == 8\n", 1, "2 rows");
+    expect_verdict("- claim: x\n  where: {scheme: index, seq_len: 8}\n  expect: attn_entropy > 0.41\n", 0,
+                   "2 of 2 rows fail");
+    expect_verdict("- claim: x\n  where: {scheme: index, seq_len: 8}\n  expect: attn_entropy >= 0.41\n", 1, "2 rows");
+}
+
+static void test_expect_where_forms(void) {
+    /* a list, a range, a number matching "8.0", a glob */
+    expect_verdict("- claim: x\n  where: {scheme: [none, learned], seq_len: 8.0}\n  expect: logit_max_abs < 7\n", 1,
+                   "2 rows");
+    expect_verdict("- claim: x\n  where: {scheme: index, seq_len: {min: 32}, dtype: f32}\n  expect: grad_wv_norm > 1000\n",
+                   1, "2 rows; nearest to the bound: grad_wv_norm = 1021 > 1000 at scheme=index seq_len=32");
+    expect_verdict("- claim: x\n  where: {scheme: '*al'}\n  expect: pe_max_abs <= 1\n", 1, "3 rows");
+    expect_verdict("- claim: x\n  where: {seq_len: {max: 8}, dtype: f64}\n  expect: grad_wv_norm == 39\n", 1, "1 rows");
+}
+
+static void test_expect_undefined_and_status(void) {
+    /* scheme none has no positional vectors: an empty field fails the claim */
+    expect_verdict("- claim: x\n  where: {scheme: none}\n  expect: pe_max_abs < 1\n", 0,
+                   "pe_max_abs is undefined (empty) at scheme=none seq_len=8");
+    /* a skipped row among the selected ones fails the claim with its status */
+    expect_verdict("- claim: x\n  where: {scheme: learned}\n  expect: logit_max_abs < 100\n", 0,
+                   "row scheme=learned seq_len=1024 d_model=16 dtype=f32 has status 'skipped: seq_len 1024 exceeds");
+    /* ... unless where names status */
+    expect_verdict("- claim: x\n  where: {scheme: learned, status: ok}\n  expect: logit_max_abs < 100\n", 1, "1 rows");
+    /* a glob on status selects skipped rows; their metrics are undefined */
+    expect_verdict("- claim: x\n  where: {scheme: learned, status: 'skipped*'}\n  expect: logit_max_abs < 1\n", 0,
+                   "logit_max_abs is undefined (empty) at scheme=learned seq_len=1024");
+}
+
+static void test_no_match_fails(void) {
+    expect_verdict("- claim: x\n  where: {scheme: rope}\n  expect: pe_max_abs < 1\n", 0,
+                   "no rows match: no row has scheme=rope (scheme has: index, sinusoidal, none, learned)");
+    expect_verdict("- claim: x\n  where: {scheme: none, dtype: f64}\n  expect: pe_max_abs < 1\n", 0,
+                   "no rows match all of: scheme=none, dtype=f64");
+    expect_verdict("- claim: x\n  where: {seq_len: {min: 5000}}\n  expect: pe_max_abs < 1\n", 0,
+                   "no row has seq_len in [5000, inf]");
+}
+
+/* ---- trend --------------------------------------------------------------------------- */
+
+static void test_trend(void) {
+    expect_verdict("- claim: gradients explode\n  where: {scheme: index}\n"
+                   "  trend: {metric: grad_wv_norm, over: seq_len, direction: increasing, min_ratio: 100}\n",
+                   1, "2 groups, seq_len 8..128, each increasing; smallest last/first ratio 420.1 (power 2.18) at scheme=index d_model=16 dtype=f32");
+    expect_verdict("- claim: x\n  where: {scheme: index}\n"
+                   "  trend: {metric: grad_wv_norm, over: seq_len, direction: increasing, min_ratio: 1000}\n",
+                   0, "last/first ratio 420.1 < min_ratio 1000 at scheme=index d_model=16 dtype=f32 (grad_wv_norm 39 at seq_len 8, 16384 at seq_len 128");
+    /* power: the log-log slope between the ends, 420.1 = 16^2.18 */
+    expect_verdict("- claim: x\n  where: {scheme: index}\n"
+                   "  trend: {metric: grad_wv_norm, over: seq_len, direction: increasing, min_power: 2}\n",
+                   1, "(power 2.18)");
+    expect_verdict("- claim: x\n  where: {scheme: index}\n"
+                   "  trend: {metric: grad_wv_norm, over: seq_len, direction: increasing, min_power: 2.5}\n",
+                   0, "power 2.18 < min_power 2.5");
+    expect_verdict("- claim: positions grow exactly like n\n  where: {scheme: index}\n"
+                   "  trend: {metric: pe_max_abs, over: seq_len, direction: increasing, min_power: 1, max_power: 1}\n",
+                   1, "ratio 16 (power 1)");
+    expect_verdict("- claim: x\n  where: {scheme: index}\n"
+                   "  trend: {metric: attn_entropy, over: seq_len, direction: decreasing, max_power: 1}\n",
+                   0, "first/last power 1.13 > max_power 1");
+    expect_verdict("- claim: x\n  where: {scheme: index}\n"
+                   "  trend: {metric: grad_wv_norm, over: seq_len, direction: increasing, max_ratio: 100}\n",
+                   0, "ratio 420.1 > max_ratio 100");
+    expect_verdict("- claim: entropy collapses\n  where: {scheme: index}\n"
+                   "  trend: {metric: attn_entropy, over: seq_len, direction: decreasing, min_ratio: 20}\n",
+                   1, "smallest first/last ratio 22.78");
+    /* sinusoidal gradients fall: not increasing, and the step is named */
+    expect_verdict("- claim: x\n  where: {scheme: sinusoidal}\n"
+                   "  trend: {metric: grad_wv_norm, over: seq_len, direction: increasing}\n",
+                   0, "not increasing at scheme=sinusoidal d_model=16 dtype=f32: grad_wv_norm = 12.4 at seq_len 8, then 7.7 at seq_len 32");
+}
+
+static void test_trend_tolerance_and_groups(void) {
+    const char *csv = "scheme,seq_len,mask,status,attn_entropy\n"
+                      "a,8,none,ok,0.5\n"
+                      "a,16,none,ok,0.49\n"
+                      "a,32,none,ok,0.7\n"
+                      "a,8,causal,ok,0.1\n"
+                      "a,16,causal,ok,0.2\n"
+                      "b,8,none,ok,0.3\n";
+    const char *yaml = "- claim: strict\n  where: {scheme: a}\n"
+                       "  trend: {metric: attn_entropy, over: seq_len, direction: increasing}\n"
+                       "- claim: with tolerance\n  where: {scheme: a}\n"
+                       "  trend: {metric: attn_entropy, over: seq_len, direction: increasing, tolerance: 0.05}\n"
+                       "- claim: one value per group is no trend\n"
+                       "  trend: {metric: attn_entropy, over: seq_len, direction: increasing, tolerance: 0.05}\n";
+    pelab_claim_verdict v;
+    eval_claim(csv, yaml, 0, &v);
+    ASSERT_EQ(v.holds, 0);
+    ASSERT_STR_CONTAINS(v.detail, "not increasing at scheme=a mask=none: attn_entropy = 0.5 at seq_len 8, then 0.49 at seq_len 16");
+    eval_claim(csv, yaml, 1, &v);
+    ASSERT_EQ(v.holds, 1);
+    ASSERT_STR_CONTAINS(v.detail, "2 groups, seq_len 8..32");
+    eval_claim(csv, yaml, 2, &v);
+    ASSERT_EQ(v.holds, 0);
+    ASSERT_STR_CONTAINS(v.detail, "only one value of seq_len (8) at scheme=b mask=none");
+}
+
+/* ---- compare ---------------------------------------------------------------------------- */
+
+static void test_compare_other_scheme(void) {
+    expect_verdict("- claim: index logits dwarf sinusoidal ones\n  where: {scheme: index, dtype: f32, seq_len: {min: 32}}\n"
+                   "  compare: {metric: logit_max_abs, op: \">\", other: {scheme: sinusoidal}, factor: 10}\n",
+                   1, "2 pairs; tightest: logit_max_abs 252.7 > 10 x 10.7 (scheme=sinusoidal) at scheme=index seq_len=32");
+    expect_verdict("- claim: x\n  where: {scheme: index, dtype: f32}\n"
+                   "  compare: {metric: logit_max_abs, op: \">\", other: {scheme: sinusoidal}, factor: 10}\n",
+                   0, "1 of 3 pairs fails: logit_max_abs 19.4 at scheme=index seq_len=8 d_model=16 dtype=f32, wants > 10 x 8.65 (scheme=sinusoidal)");
+    /* the partner must exist */
+    expect_verdict("- claim: x\n  where: {scheme: sinusoidal}\n"
+                   "  compare: {metric: logit_max_abs, op: \"<\", other: {scheme: index, dtype: f64}}\n",
+                   1, "3 pairs");
+    expect_verdict("- claim: x\n  where: {scheme: none}\n"
+                   "  compare: {metric: logit_max_abs, op: \"<\", other: {dtype: f64}}\n",
+                   0, "no partner row with dtype=f64 for scheme=none seq_len=8 d_model=16 dtype=f32");
+}
+
+static void test_compare_dtype_approx(void) {
+    expect_verdict("- claim: f32 agrees with f64\n  where: {scheme: index, dtype: f32}\n"
+                   "  compare: {metric: logit_max_abs, op: \"~=\", other: {dtype: f64}, rtol: 1e-4}\n",
+                   1, "3 pairs; tightest: logit_max_abs 3979 ~= 3979.2 (dtype=f64, relative difference 5e-05) at scheme=index seq_len=128 d_model=16 dtype=f32 (rtol 0.0001, atol 0)");
+    expect_verdict("- claim: x\n  where: {scheme: index, dtype: f32}\n"
+                   "  compare: {metric: logit_max_abs, op: \"~=\", other: {dtype: f64}, rtol: 1e-6}\n",
+                   0, "1 of 3 pairs fails: logit_max_abs 3979 at scheme=index seq_len=128");
+    expect_verdict("- claim: x\n  where: {scheme: index, dtype: f32}\n"
+                   "  compare: {metric: logit_max_abs, op: \"~=\", other: {dtype: f64}, atol: 0.3}\n",
+                   1, "3 pairs");
+    /* "!~=": beyond the tolerance; the tightest pair is the nearest one */
+    expect_verdict("- claim: f32 drifts at n = 128\n  where: {scheme: index, dtype: f32, seq_len: 128}\n"
+                   "  compare: {metric: logit_max_abs, op: \"!~=\", other: {dtype: f64}, rtol: 1e-5}\n",
+                   1, "1 pair; tightest: logit_max_abs 3979 !~= 3979.2 (dtype=f64, relative difference 5e-05)");
+    expect_verdict("- claim: x\n  where: {scheme: index, dtype: f32}\n"
+                   "  compare: {metric: logit_max_abs, op: \"!~=\", other: {dtype: f64}, rtol: 1e-5}\n",
+                   0, "2 of 3 pairs fail; first: logit_max_abs 19.4 at scheme=index seq_len=8");
+}
+
+/* ---- parsing ------------------------------------------------------------------------------ */
+
+static void test_parse_errors_located(void) {
+    expect_bad("- claim: x\n  wher: {scheme: none}\n  expect: pe_max_abs < 1\n", "2:3",
+               "unknown key 'wher' in a claim (did you mean 'where'?)");
+    expect_bad("- claim: x\n  expect: order_tokn_dist < 1\n", "2:11",
+               "unknown column 'order_tokn_dist' (did you mean 'order_token_dist'?)");
+    expect_bad("- claim: x\n  expect: pe_max_abs =< 1\n", "2:22", "bad operator '=<'");
+    expect_bad("- claim: x\n  expect: pe_max_abs < 1x\n", "2:25", "'1x' is not a number");
+    expect_bad("- claim: x\n  expect: pe_max_abs ~= 1\n", "2:22", "bad operator");
+    expect_bad("- claim: x\n  expect: seq_len < 1\n", "2:11", "'seq_len' is not a metric column");
+    expect_bad("- claim: x\n  where: {schem: none}\n  expect: pe_max_abs < 1\n", "2:11",
+               "where: unknown column 'schem' (did you mean 'scheme'?)");
+    expect_bad("- claim: x\n  where: {seq_len: {min: 8, max: 4}}\n  expect: pe_max_abs < 1\n", "2:20", "min 8 is above max 4");
+    expect_bad("- claim: x\n  where: {seq_len: {least: 8}}\n  expect: pe_max_abs < 1\n", "2:21",
+               "unknown key 'least' in a where range");
+    expect_bad("- claim: x\n  trend: {metric: pe_max_abs, over: seq_len, direction: up}\n", "2:57",
+               "'up' is not increasing or decreasing");
+    expect_bad("- claim: x\n  trend: {metric: pe_max_abs, over: pe_token_ratio, direction: increasing}\n", "2:37",
+               "trend over wants an identity column");
+    expect_bad("- claim: x\n  trend: {metric: pe_max_abs, direction: increasing}\n", "2:10", "trend needs over");
+    expect_bad("- claim: x\n  trend: {metric: pe_max_abs, over: seq_len, direction: increasing, min_ratio: many}\n",
+               "2:80", "min_ratio wants a finite number, not 'many'");
+    expect_bad("- claim: x\n  compare: {metric: pe_max_abs, op: '=>', other: {scheme: none}}\n", "2:37", "bad operator '=>'");
+    expect_bad("- claim: x\n  compare: {metric: pe_max_abs, op: '>', other: {status: ok}}\n", "2:50",
+               "other: 'status' is not an identity column");
+    expect_bad("- claim: x\n  compare: {metric: pe_max_abs, op: '>', other: {scheme: none}, rtol: 0.1}\n", "2:65",
+               "rtol goes with op \"~=\" or \"!~=\" only");
+    expect_bad("- claim: x\n  compare: {metric: pe_max_abs, op: '~=', other: {scheme: none}}\n", "2:12",
+               "op \"~=\" needs rtol, atol or both");
+    expect_bad("- claim: x\n  compare: {metric: pe_max_abs, op: '!~=', other: {scheme: none}}\n", "2:12",
+               "op \"!~=\" needs rtol, atol or both");
+    expect_bad("- claim: x\n  expect: pe_max_abs !~= 1\n", "2:22", "bad operator");
+    expect_bad("- claim: x\n  compare: {metric: pe_max_abs, op: '>'}\n", "2:12", "compare needs other");
+    expect_bad("- claim: x\n  expect: pe_max_abs < 1\n  trend: {metric: pe_max_abs, over: seq_len, direction: increasing}\n",
+               "3:3", "a claim has one check: 'expect' and 'trend' are both here");
+    expect_bad("- claim: x\n", "1:3", "needs a check: expect, trend or compare");
+    expect_bad("- where: {scheme: none}\n  expect: pe_max_abs < 1\n", "1:3", "a claim needs claim:");
+    expect_bad("- claim: x\n  claim: y\n  expect: pe_max_abs < 1\n", "2:3", "key 'claim' appears twice");
+    expect_bad("claim: x\n", "1:1", "the file should be a list of claims");
+    expect_bad("", "1:1", "no claims");
+    expect_bad("[]", "1:1", "no claims: the list is empty");
+    expect_bad("- &a claim: x\n", "1:3", "anchors (&name) are not supported");
+    expect_bad("- claim: x\n  expect: [a\n", "3:1", "YAML syntax");
+    expect_bad("- claim: x\n  expect: pe_max_abs < 1\n---\n- claim: y\n  expect: pe_max_abs < 1\n", "3:1",
+               "one YAML document only");
+}
+
+static void test_parse_good(void) {
+    const char *yaml = "# comment\n"
+                       "- claim: \"a\\nb\"\n"
+                       "  where: {scheme: [index, sinusoidal], seq_len: {min: 8}}\n"
+                       "  expect: ' pe_max_abs>=1e-3'\n"
+                       "- claim: t\n"
+                       "  trend: {metric: attn_entropy, over: d_model, direction: decreasing, min_ratio: 2, max_ratio: 9, tolerance: 0.1}\n"
+                       "- claim: c\n"
+                       "  compare: {metric: grad_wv_norm, op: '~=', other: {dtype: f64, scheme: none}, factor: 2, rtol: 0.5, atol: 1}\n";
+    pelab_claims cs;
+    pelab_error err;
+    ASSERT_EQ(pelab_claims_load_buffer(&cs, yaml, strlen(yaml), "c.yaml", &err), PELAB_STATUS_OK);
+    ASSERT_EQ(cs.n, 3);
+    const pelab_claim *a = &cs.items[0], *t = &cs.items[1], *c = &cs.items[2];
+    ASSERT_STR_EQ(a->text, "a b");
+    ASSERT_EQ(a->kind, PELAB_CLAIM_EXPECT);
+    ASSERT_EQ(a->n_where, 2);
+    ASSERT_EQ(a->where[0].n_values, 2);
+    ASSERT_STR_EQ(a->where[0].values[1], "sinusoidal");
+    ASSERT(a->where[1].is_range && a->where[1].min == 8 && isinf(a->where[1].max));
+    ASSERT_EQ(a->op, PELAB_OP_GE);
+    ASSERT_DBL_EQ(a->value, 1e-3);
+    ASSERT_EQ(t->kind, PELAB_CLAIM_TREND);
+    ASSERT_EQ(t->direction, -1);
+    ASSERT_DBL_EQ(t->min_ratio, 2);
+    ASSERT_DBL_EQ(t->max_ratio, 9);
+    ASSERT_DBL_EQ(t->tolerance, 0.1);
+    ASSERT_EQ(c->kind, PELAB_CLAIM_COMPARE);
+    ASSERT_EQ(c->op, PELAB_OP_APPROX);
+    ASSERT_EQ(c->n_other, 2);
+    ASSERT_STR_EQ(c->other[1].column, "scheme");
+    ASSERT_DBL_EQ(c->factor, 2);
+    ASSERT_DBL_EQ(c->rtol, 0.5);
+    ASSERT_DBL_EQ(c->atol, 1);
+    pelab_claims_free(&cs);
+}
+
+/* A claim over a column the results lack fails, saying so. */
+static void test_missing_column_fails(void) {
+    pelab_claim_verdict v;
+    eval_claim("scheme,seq_len,status\nindex,8,ok\n", "- claim: x\n  expect: pe_max_abs < 1\n", 0, &v);
+    ASSERT_EQ(v.holds, 0);
+    ASSERT_STR_CONTAINS(v.detail, "r.csv has no column 'pe_max_abs'");
+}
+
+int main(void) {
+    TEST_RUN(test_table_reads_fields_and_numbers);
+    TEST_RUN(test_table_refuses_malformed);
+    TEST_RUN(test_expect_every_row);
+    TEST_RUN(test_expect_where_forms);
+    TEST_RUN(test_expect_undefined_and_status);
+    TEST_RUN(test_no_match_fails);
+    TEST_RUN(test_trend);
+    TEST_RUN(test_trend_tolerance_and_groups);
+    TEST_RUN(test_compare_other_scheme);
+    TEST_RUN(test_compare_dtype_approx);
+    TEST_RUN(test_parse_errors_located);
+    TEST_RUN(test_parse_good);
+    TEST_RUN(test_missing_column_fails);
+    return TEST_DONE();
+}
