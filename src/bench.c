@@ -131,7 +131,7 @@ static double time_median(bench_fn fn, void *ctx, int repeats, int *used) {
         reps = (int)(SLOW_BUDGET / warm);
         if (reps < 1) reps = 1;
     }
-    double ts[MAX_REPS];
+    double ts[MAX_REPS] = {0}; /* reps >= 1: every median input is written below */
     for (int r = 0; r < reps; r++) {
         t0 = omp_get_wtime();
         fn(ctx);

@@ -22,7 +22,8 @@ static int by_cost_desc(const void *pa, const void *pb) {
 
 /* A min-heap of shards keyed by (total cost, shard number). */
 static int heap_less(const double *load, int a, int b) {
-    return load[a] < load[b] || (load[a] == load[b] && a < b);
+    if (load[a] != load[b]) return load[a] < load[b];
+    return a < b; /* equal totals: the lower shard number first */
 }
 
 static void heap_down(int *heap, int n, const double *load, int at) {
