@@ -23,9 +23,26 @@ echo "run,kernel,seq_len,d_model,heads,dtype,threads,seconds,gflops" >"$raw"
 : >"$log"
 load_start=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')
 
+# busy: cores kept busy by every process over one second (from /proc/stat)
+busy() {
+  local a b
+  a=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat); sleep 1
+  b=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat)
+  awk -v a="$a" -v b="$b" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f\n", (b - a) / hz }'
+}
+# wait_quiet: until other work keeps less than 0.2 cores busy, for at most
+# BENCH_WAIT seconds (default 120); the run's own note says how quiet it was
+wait_quiet() {
+  local waited=0
+  while [ "$(awk -v x="$(busy)" 'BEGIN { print (x < 0.2) }')" -ne 1 ] && [ $waited -lt "${BENCH_WAIT:-120}" ]; do
+    waited=$((waited + 5)); sleep 4
+  done
+}
+
 # run ID ARGS...: one `pelab bench` run, its rows tagged ID, its notes logged
 run() {
   local id=$1; shift
+  wait_quiet
   echo "bench: $id: pelab bench $*" >&2
   echo "## $id: pelab bench $* --format csv" >>"$log"
   "$PELAB" bench "$@" --format csv 2>>"$log" | tail -n +2 | sed "s/^/$id,/" >>"$raw"
@@ -43,6 +60,8 @@ OPENBLAS_CORETYPE=Haswell run "haswell_t2" --seq-len 8192 --d-model 64 --threads
 run "mem65536_t2" --seq-len 65536 --d-model 64 --threads 2 --backward --no-reference --no-blas --repeat 1
 
 # ---- the tables ----------------------------------------------------------------------
+# busy_of ID: the cores other processes kept busy during run ID (its note)
+busy_of() { awk -v id="$1" '/^## / { cur = $2; sub(":", "", cur) } cur == id && /other processes kept/ { print $5 }' "$log" | tail -1; }
 # g ID KERNEL: that row's GFLOP/s ("-" when absent)
 g() { awk -F, -v id="$1" -v k="$2" '$1 == id && $2 == k { v = $9 } END { print (v == "" ? "-" : v) }' "$raw"; }
 s() { awk -F, -v id="$1" -v k="$2" '$1 == id && $2 == k { v = $8 } END { print (v == "" ? "-" : v) }' "$raw"; }
@@ -66,35 +85,38 @@ md=$OUT/README.md
   echo
   echo "Flops by one convention: forward 4 n^2 d, forward+backward 14 n^2 d (the backward recomputes"
   echo "the score tiles; this two-pass backward executes 14 n^2 d on its own), gemm 2 n^2 d; a causal"
-  echo "mask counts half. Every ratio is between rows of one \`pelab bench\` run. \`forward\` is the"
+  echo "mask counts half. Every ratio is between rows of one \`pelab bench\` run; \"other load\" is how many"
+  echo "cores other processes kept busy during that run (the script waits for a quiet machine, up to"
+  echo "BENCH_WAIT s per run; above ~0.1 the run's timings, the 2-thread ones first, are disturbed)."
+  echo "\`forward\` is the"
   echo "fused forward (out and lse), \`forward_stats\` the same with every row statistic (what"
   echo "\`pelab run\` calls), \`blas_attention\` the unfused OpenBLAS sgemm + softmax + sgemm pipeline"
   echo "(panels of 256 queries, one per thread, pelab's vectorised exp in the softmax)."
   echo
   echo "## n = 8192, d = 64, one head, float32, bidirectional"
   echo
-  echo "| threads | fma_peak | forward | % of peak | x blas_attention | forward_stats | % of peak | forward_backward | % of peak | blas_sgemm | blas_attention |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| threads | fma_peak | forward | % of peak | x blas_attention | forward_stats | % of peak | forward_backward | % of peak | blas_sgemm | blas_attention | other load (cores) |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
   for t in 1 2; do
     id=n8192_t$t
     pk=$(g $id fma_peak); f=$(g $id forward); fs=$(g $id forward_stats); fb=$(g $id forward_backward)
-    echo "| $t | $(fmt $pk) | $(fmt $f) | $(ratio $f $pk 100 %.0f%%) | $(ratio $f $(g $id blas_attention)) | $(fmt $fs) | $(ratio $fs $pk 100 %.0f%%) | $(fmt $fb) | $(ratio $fb $pk 100 %.0f%%) | $(fmt $(g $id blas_sgemm)) | $(fmt $(g $id blas_attention)) |"
+    echo "| $t | $(fmt $pk) | $(fmt $f) | $(ratio $f $pk 100 %.0f%%) | $(ratio $f $(g $id blas_attention)) | $(fmt $fs) | $(ratio $fs $pk 100 %.0f%%) | $(fmt $fb) | $(ratio $fb $pk 100 %.0f%%) | $(fmt $(g $id blas_sgemm)) | $(fmt $(g $id blas_attention)) | $(busy_of $id) |"
   done
   echo
   echo "## GFLOP/s against n (d = 64, float32)"
   echo
-  echo "| n | forward 1T | % peak | forward 2T | % peak | 2T / 1T | fwd+bwd 1T | % peak | fwd+bwd 2T | % peak | 2T / 1T | fwd 2T / blas_attention 2T | reference fwd (1 thread) |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| n | forward 1T | % peak | forward 2T | % peak | 2T / 1T | fwd+bwd 1T | % peak | fwd+bwd 2T | % peak | 2T / 1T | fwd 2T / blas_attention 2T | reference fwd (1 thread) | other load 1T / 2T |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   for n in 1024 2048 4096 8192 16384; do
     a=n${n}_t1; b=n${n}_t2
     f1=$(g $a forward); f2=$(g $b forward); b1=$(g $a forward_backward); b2=$(g $b forward_backward)
-    echo "| $n | $(fmt $f1) | $(ratio $f1 $(g $a fma_peak) 100 %.0f%%) | $(fmt $f2) | $(ratio $f2 $(g $b fma_peak) 100 %.0f%%) | $(ratio $f2 $f1) | $(fmt $b1) | $(ratio $b1 $(g $a fma_peak) 100 %.0f%%) | $(fmt $b2) | $(ratio $b2 $(g $b fma_peak) 100 %.0f%%) | $(ratio $b2 $b1) | $(ratio $f2 $(g $b blas_attention)) | $(fmt $(g $a reference_forward)) |"
+    echo "| $n | $(fmt $f1) | $(ratio $f1 $(g $a fma_peak) 100 %.0f%%) | $(fmt $f2) | $(ratio $f2 $(g $b fma_peak) 100 %.0f%%) | $(ratio $f2 $f1) | $(fmt $b1) | $(ratio $b1 $(g $a fma_peak) 100 %.0f%%) | $(fmt $b2) | $(ratio $b2 $(g $b fma_peak) 100 %.0f%%) | $(ratio $b2 $b1) | $(ratio $f2 $(g $b blas_attention)) | $(fmt $(g $a reference_forward)) | $(busy_of $a) / $(busy_of $b) |"
   done
   echo
   echo "## Other shapes (n = 4096 unless said)"
   echo
-  echo "| run | threads | fma_peak | forward | % peak | forward_stats | % peak | fwd+bwd | % peak | x blas_attention |"
-  echo "|---|---|---|---|---|---|---|---|---|---|"
+  echo "| run | threads | fma_peak | forward | % peak | forward_stats | % peak | fwd+bwd | % peak | x blas_attention | other load |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|"
   for r in d32 d128 h4 f64 causal; do
     for t in 1 2; do
       id=${r}_t$t; pk=$(g $id fma_peak); f=$(g $id forward); fs=$(g $id forward_stats); fb=$(g $id forward_backward)
@@ -102,7 +124,7 @@ md=$OUT/README.md
         d32) what="d = 32";; d128) what="d = 128";; h4) what="d = 256, 4 heads of 64";;
         f64) what="float64 (peak: float64)";; causal) what="causal, n = 8192";;
       esac
-      echo "| $what | $t | $(fmt $pk) | $(fmt $f) | $(ratio $f $pk 100 %.0f%%) | $(fmt $fs) | $(ratio $fs $pk 100 %.0f%%) | $(fmt $fb) | $(ratio $fb $pk 100 %.0f%%) | $(ratio $f $(g $id blas_attention)) |"
+      echo "| $what | $t | $(fmt $pk) | $(fmt $f) | $(ratio $f $pk 100 %.0f%%) | $(fmt $fs) | $(ratio $fs $pk 100 %.0f%%) | $(fmt $fb) | $(ratio $fb $pk 100 %.0f%%) | $(ratio $f $(g $id blas_attention)) | $(busy_of $id) |"
     done
   done
   echo

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "kernels/simd.h"
 #include "pelab/attention.h"
@@ -36,6 +37,26 @@ double pelab_bench_max_rss_mib(void) {
     struct rusage ru;
     if (getrusage(RUSAGE_SELF, &ru) != 0) return NAN;
     return (double)ru.ru_maxrss / 1024.0; /* Linux: KiB */
+}
+
+/* CPU seconds spent by every process (all cores, from /proc/stat) and by
+ * this one (getrusage); 0 when /proc/stat cannot be read. */
+static int cpu_seconds(double *all, double *self) {
+    FILE *f = fopen("/proc/stat", "r");
+    if (!f) return 0;
+    unsigned long long v[8] = {0};
+    const int got = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4],
+                           &v[5], &v[6], &v[7]);
+    fclose(f);
+    if (got < 8) return 0;
+    const double hz = (double)sysconf(_SC_CLK_TCK);
+    /* user nice system idle iowait irq softirq steal: busy = all but idle and iowait */
+    *all = (double)(v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / hz;
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    *self = (double)ru.ru_utime.tv_sec + 1e-6 * (double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_sec +
+            1e-6 * (double)ru.ru_stime.tv_usec;
+    return 1;
 }
 
 static int cmp_double(const void *a, const void *b) {
@@ -312,6 +333,9 @@ void pelab_bench_run(const pelab_bench_config *cfg, pelab_bench_emit emit, void 
     const int n = cfg->seq_len, D = cfg->d_model, H = cfg->heads, T = cfg->threads, f64 = cfg->f64;
     const size_t es = f64 ? sizeof(double) : sizeof(float);
     const int saved_threads = omp_get_max_threads();
+    double all0 = 0, self0 = 0, all1 = 0, self1 = 0;
+    const int have_load = cpu_seconds(&all0, &self0);
+    const double wall0 = omp_get_wtime();
     omp_set_num_threads(T);
     int reps = 0;
     const double fwd_flops = pelab_bench_flops(n, D, cfg->causal, 0);
@@ -398,5 +422,11 @@ void pelab_bench_run(const pelab_bench_config *cfg, pelab_bench_emit emit, void 
 
     free(c.q), free(c.k), free(c.v), free(c.out), free(c.lse);
     free(c.dq), free(c.dk), free(c.dv);
+    if (have_load && cpu_seconds(&all1, &self1)) {
+        const double other = ((all1 - all0) - (self1 - self0)) / (omp_get_wtime() - wall0);
+        emit_note(emit, ctx,
+                  "other processes kept %.2f of the %ld cores busy on average during this run%s", other < 0 ? 0 : other,
+                  sysconf(_SC_NPROCESSORS_ONLN), other > 0.1 ? " (noisy timings: compare ratios, or rerun)" : "");
+    }
     omp_set_num_threads(saved_threads);
 }
