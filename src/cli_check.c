@@ -55,6 +55,9 @@ static void manifest_status(char *buf, size_t cap, const char *results_csv) {
     free(json);
 }
 
+/* `pelab check EXPERIMENT RESULTS`: prints one verdict line per claim and a
+ * summary; returns 0 when every claim holds, 1 when one fails or the results
+ * cannot be read, 2 on usage or claims-file errors. */
 int pelab_cli_check(int argc, char **argv) {
     const char *args[2];
     int n = 0;

@@ -614,6 +614,10 @@ static void write_html(sbuf *b, const report *rp) {
     sb_printf(b, "</body>\n</html>\n");
 }
 
+/* `pelab report RESULTS [EXPERIMENT] [--no-figures]`: figures, report.md and
+ * report.html into RESULTS; returns 0 when the report is written (whatever
+ * the verdicts), 1 on read/write failures, 2 on usage or claims-file errors
+ * (then nothing is written). */
 int pelab_cli_report(int argc, char **argv) {
     const char *dir = NULL, *experiment = NULL;
     int figures = 1;
