@@ -7,15 +7,15 @@
 # memory at n = 65536). Defaults: build/pelab, bench/.
 #
 # OpenBLAS picks its kernels when it loads: this script sets
-# OPENBLAS_CORETYPE=SkylakeX (its AVX-512 kernels) unless the variable is set;
-# the record says which was used. Takes about ten minutes on 2 cores; run it
+# OPENBLAS_CORETYPE=SkylakeX (its AVX-512 kernels; BENCH_CORETYPE=NAME for
+# another), whatever the environment says; the record says which was used. Takes about ten minutes on 2 cores; run it
 # on a quiet machine (timings on a shared one are noisy; the ratios within a
 # run much less so).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 PELAB=${1:-$here/build/pelab}
 OUT=${2:-$here/bench}
-export OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-SkylakeX}
+export OPENBLAS_CORETYPE=${BENCH_CORETYPE:-SkylakeX}
 mkdir -p "$OUT"
 raw=$OUT/results.csv
 log=$OUT/notes.txt
@@ -88,8 +88,7 @@ md=$OUT/README.md
   echo "mask counts half. Every ratio is between rows of one \`pelab bench\` run; \"other load\" is how many"
   echo "cores other processes kept busy during that run (the script waits for a quiet machine, up to"
   echo "BENCH_WAIT s per run; above ~0.1 the run's timings, the 2-thread ones first, are disturbed)."
-  echo "\`forward\` is the"
-  echo "fused forward (out and lse), \`forward_stats\` the same with every row statistic (what"
+  echo "\`forward\` is the fused forward (out and lse), \`forward_stats\` the same with every row statistic (what"
   echo "\`pelab run\` calls), \`blas_attention\` the unfused OpenBLAS sgemm + softmax + sgemm pipeline"
   echo "(panels of 256 queries, one per thread, pelab's vectorised exp in the softmax)."
   echo
