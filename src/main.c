@@ -28,6 +28,8 @@ static const char *g_usage =
     "  metrics               the metric columns of results.csv\n"
     "  geometry --scheme S --d-model D [--seq-len N]\n"
     "                        position similarity curves and geometry metrics of a scheme\n"
+    "  bench [--seq-len N] [--d-model D] [--heads H] [--threads T] [--dtype f32|f64] [--backward]\n"
+    "                        GFLOP/s of the attention engine against the machine's peak and BLAS\n"
     "  check EXPERIMENT RESULTS\n"
     "                        check an experiment's claims against its results\n"
     "  report RESULTS [EXPERIMENT] [--no-figures]\n"
