@@ -232,29 +232,6 @@ static const char *qs(char buf[QBUF], const char *s) {
 
 /* ---- suggestions ------------------------------------------------------------- */
 
-/* Levenshtein distance of a and b, ASCII case-insensitive; INT_MAX when
- * either is longer than 64 bytes. */
-static int edit_distance(const char *a, const char *b) {
-    size_t la = strlen(a), lb = strlen(b);
-    int row[65], prev[65];
-    if (la > 64 || lb > 64) return INT_MAX;
-    for (size_t j = 0; j <= lb; j++) prev[j] = (int)j;
-    for (size_t i = 1; i <= la; i++) {
-        row[0] = (int)i;
-        for (size_t j = 1; j <= lb; j++) {
-            int ca = a[i - 1], cb = b[j - 1];
-            if (ca >= 'A' && ca <= 'Z') ca += 'a' - 'A';
-            if (cb >= 'A' && cb <= 'Z') cb += 'a' - 'A';
-            int best = prev[j - 1] + (ca != cb);
-            if (prev[j] + 1 < best) best = prev[j] + 1;
-            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
-            row[j] = best;
-        }
-        memcpy(prev, row, (lb + 1) * sizeof *row);
-    }
-    return prev[lb];
-}
-
 /* Writes " (did you mean 'X'?)" into buf for the candidate closest to word,
  * or "" when none is close: distance at most a third of the longer name
  * (rounded up) and less than the word's length. Returns buf. */
@@ -265,7 +242,7 @@ static const char *suggest(char *buf, size_t cap, const char *word, const char *
     size_t lw = strlen(word);
     buf[0] = '\0';
     for (int i = 0; i < n; i++) {
-        int d = edit_distance(word, cands[i]);
+        int d = pelab_edit_distance(word, cands[i]);
         size_t lc = strlen(cands[i]), lm = lw > lc ? lw : lc;
         if (d < bd && (size_t)d <= (lm + 2) / 3 && (size_t)d < lw) {
             bd = d;

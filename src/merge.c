@@ -69,23 +69,6 @@ static int json_string(char *buf, size_t len, const char *p) {
     return 1;
 }
 
-/* JSON string escape of s into buf. */
-static void json_escape(char *buf, size_t len, const char *s) {
-    size_t k = 0;
-    for (; *s && k + 7 < len; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') {
-            buf[k++] = '\\';
-            buf[k++] = (char)c;
-        } else if (c < 0x20) {
-            k += (size_t)snprintf(buf + k, len - k, "\\u%04x", c);
-        } else {
-            buf[k++] = (char)c;
-        }
-    }
-    buf[k] = '\0';
-}
-
 static pelab_status read_manifest(shard_in *s, pelab_error *err) {
     char path[4200];
     snprintf(path, sizeof path, "%s/manifest.json", s->dir);
@@ -121,7 +104,7 @@ static pelab_status write_manifest(const char *path, const pelab_config *cfg, co
     size_t len = strlen(cfg->resolved_json) + (size_t)n * 8800 + 16384;
     char *buf = pelab_xmalloc(len);
     char cpath[8400], now[32], first[40] = "", last[40] = "";
-    json_escape(cpath, sizeof cpath, cfg->path);
+    pelab_json_escape(cpath, sizeof cpath, cfg->path);
     time_t t = time(NULL);
     struct tm tm;
     gmtime_r(&t, &tm);
@@ -144,7 +127,7 @@ static pelab_status write_manifest(const char *path, const pelab_config *cfg, co
                      strcmp(status, "complete") == 0 ? cells : 0, first, last[0] ? last : now, elapsed, now);
     for (int i = 0; i < n; i++) {
         char dir[8400], shard[64] = "null";
-        json_escape(dir, sizeof dir, in[i].dir);
+        pelab_json_escape(dir, sizeof dir, in[i].dir);
         if (in[i].has_shard) snprintf(shard, sizeof shard, "\"%d/%d\"", in[i].k, in[i].n);
         k += snprintf(buf + k, len - (size_t)k,
                       "%s\n    {\"dir\": \"%s\", \"shard\": %s, \"cells\": %zu, \"threads\": %d, \"started\": \"%s\", "

@@ -161,3 +161,19 @@ pelab_status pelab_read_file(char **data, size_t *len, const char *path, pelab_e
     if (len) *len = n;
     return PELAB_STATUS_OK;
 }
+
+void pelab_json_escape(char *buf, size_t len, const char *s) {
+    size_t k = 0;
+    for (; *s && k + 7 < len; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') {
+            buf[k++] = '\\';
+            buf[k++] = (char)c;
+        } else if (c < 0x20) {
+            k += (size_t)snprintf(buf + k, len - k, "\\u%04x", c);
+        } else {
+            buf[k++] = (char)c;
+        }
+    }
+    buf[k] = '\0';
+}

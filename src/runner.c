@@ -61,23 +61,6 @@ static void iso_now(char *buf, size_t len) {
     strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* JSON string escape of s into buf. */
-static void json_escape(char *buf, size_t len, const char *s) {
-    size_t k = 0;
-    for (; *s && k + 7 < len; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') {
-            buf[k++] = '\\';
-            buf[k++] = (char)c;
-        } else if (c < 0x20) {
-            k += (size_t)snprintf(buf + k, len - k, "\\u%04x", c);
-        } else {
-            buf[k++] = (char)c;
-        }
-    }
-    buf[k] = '\0';
-}
-
 /* The run's state; it is the sink an executor puts rows into. */
 struct pelab_run_sink {
     const pelab_config *cfg;
@@ -104,7 +87,7 @@ static pelab_status write_manifest(const run_state *st, const char *status, pela
     char finished[32] = "";
     if (strcmp(status, "running") != 0) iso_now(finished, sizeof finished);
     char path[8400];
-    json_escape(path, sizeof path, st->cfg->path);
+    pelab_json_escape(path, sizeof path, st->cfg->path);
     const char *shard = st->shard_json ? st->shard_json : "", *extra = st->extra_json ? st->extra_json : "";
     size_t len = strlen(st->cfg->resolved_json) + strlen(shard) + strlen(extra) + 16384;
     char *buf = pelab_xmalloc(len);

@@ -38,4 +38,9 @@ pelab_status pelab_write_file_atomic(const char *path, const char *data, size_t 
 /* Read a whole file into a NUL-terminated malloc'ed buffer. */
 pelab_status pelab_read_file(char **data, size_t *len, const char *path, pelab_error *err);
 
+/* s as the inside of a JSON string (quotes, backslashes and control
+ * characters escaped) into buf, NUL-terminated; cut short rather than
+ * overflow when buf is too small. */
+void pelab_json_escape(char *buf, size_t len, const char *s);
+
 #endif /* PELAB_RESULTS_H */

@@ -43,6 +43,10 @@ pelab_status pelab_error_set(pelab_error *err, pelab_status s, const char *fmt, 
 #endif
     ;
 
+/* Levenshtein distance of a and b, ASCII case-insensitive; INT_MAX when
+ * either is longer than 64 bytes. For "did you mean ...?" suggestions. */
+int pelab_edit_distance(const char *a, const char *b);
+
 /* Assert that stays on in release builds: on failure prints the expression,
  * file and line to stderr and aborts. For programming errors only, never for
  * user input. */
