@@ -48,23 +48,25 @@ run() {
   "$PELAB" bench "$@" --format csv 2>>"$log" | tail -n +2 | sed "s/^/$id,/" >>"$raw"
 }
 
-for t in 1 2; do
-  for n in 1024 2048; do run "n${n}_t$t" --seq-len $n --d-model 64 --threads $t --backward; done
-  for n in 4096 8192 16384; do run "n${n}_t$t" --seq-len $n --d-model 64 --threads $t --backward --no-reference; done
-  for d in 32 128; do run "d${d}_t$t" --seq-len 4096 --d-model $d --threads $t --backward --no-reference; done
-  run "f64_t$t" --seq-len 4096 --d-model 64 --threads $t --dtype f64 --backward --no-reference
-  run "causal_t$t" --seq-len 8192 --d-model 64 --threads $t --causal --backward --no-reference
-  run "h4_t$t" --seq-len 4096 --d-model 256 --heads 4 --threads $t --backward --no-reference
-done
-OPENBLAS_CORETYPE=Haswell run "haswell_t2" --seq-len 8192 --d-model 64 --threads 2 --no-reference
-run "mem65536_t2" --seq-len 65536 --d-model 64 --threads 2 --backward --no-reference --no-blas --repeat 1
+# every shape in one run on 1 and 2 threads: the engine rows interleave their
+# repetitions (1, 2, 2, 1, ..) and the run's notes give the 2-thread speedups
+for n in 1024 2048; do run "n$n" --seq-len $n --d-model 64 --threads 1,2 --backward; done
+for n in 4096 8192 16384 32768; do run "n$n" --seq-len $n --d-model 64 --threads 1,2 --backward --no-reference; done
+for d in 32 128; do run "d$d" --seq-len 4096 --d-model $d --threads 1,2 --backward --no-reference; done
+run "f64" --seq-len 4096 --d-model 64 --threads 1,2 --dtype f64 --backward --no-reference
+run "causal" --seq-len 8192 --d-model 64 --threads 1,2 --causal --backward --no-reference
+run "h4" --seq-len 4096 --d-model 256 --heads 4 --threads 1,2 --backward --no-reference
+OPENBLAS_CORETYPE=Haswell run "haswell" --seq-len 8192 --d-model 64 --threads 2 --no-reference
+run "mem65536" --seq-len 65536 --d-model 64 --threads 2 --backward --no-reference --no-blas --repeat 1
 
 # ---- the tables ----------------------------------------------------------------------
 # busy_of ID: the cores other processes kept busy during run ID (its note)
 busy_of() { awk -v id="$1" '/^## / { cur = $2; sub(":", "", cur) } cur == id && /other processes kept/ { print $5 }' "$log" | tail -1; }
-# g ID KERNEL: that row's GFLOP/s ("-" when absent)
-g() { awk -F, -v id="$1" -v k="$2" '$1 == id && $2 == k { v = $9 } END { print (v == "" ? "-" : v) }' "$raw"; }
-s() { awk -F, -v id="$1" -v k="$2" '$1 == id && $2 == k { v = $8 } END { print (v == "" ? "-" : v) }' "$raw"; }
+# g ID KERNEL [THREADS]: that row's GFLOP/s (THREADS default 2; "-" when absent); s: its seconds
+g() { awk -F, -v id="$1" -v k="$2" -v t="${3:-2}" '$1 == id && $2 == k && $7 == t { v = $9 } END { print (v == "" ? "-" : v) }' "$raw"; }
+s() { awk -F, -v id="$1" -v k="$2" -v t="${3:-2}" '$1 == id && $2 == k && $7 == t { v = $8 } END { print (v == "" ? "-" : v) }' "$raw"; }
+# sp ID KERNEL: the 2-thread speedup of KERNEL in run ID (its note: interleaved repetitions)
+sp() { awk -v id="$1" -v k="$2:" '/^## / { cur = $2; sub(":", "", cur) } cur == id && $2 == "speedup" && $3 == k { v = $8; sub("x", "", v) } END { print (v == "" ? "-" : v) }' "$log"; }
 # ratio A B [scale]: A / B * scale, formatted; "-" when either is missing
 ratio() { awk -v a="$1" -v b="$2" -v m="${3:-1}" -v f="${4:-%.2f}" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf f "\n", a / b * m }'; }
 fmt() { awk -v a="$1" 'BEGIN { if (a == "-") print "-"; else printf "%.1f\n", a }'; }
@@ -79,14 +81,17 @@ md=$OUT/README.md
   echo "- machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores ($(lscpu | grep -o 'avx512f' | head -1 || echo 'no avx512f'))"
   echo "- compiler: $(cc --version | head -1); pelab $("$PELAB" --version | cut -d' ' -f2), $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo '?')"
   echo "- OpenBLAS: $(grep -m1 'BLAS:' "$log" | sed 's/^# BLAS: //' || echo 'not built in')"
-  echo "- OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE for every BLAS row but the \`haswell_t2\` run (the distribution's default choice here)"
+  echo "- OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE for every BLAS row but the \`haswell\` run (the distribution's default choice here)"
   echo "- date: $(date -u +%Y-%m-%dT%H:%MZ); load average (1, 5, 15 min) at the start $load_start, at the end $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
   echo "  (above 0 means other work shared the cores: the 2-thread rows suffer first)"
   echo
   echo "Flops by one convention: forward 4 n^2 d, forward+backward 14 n^2 d (the backward recomputes"
   echo "the score tiles; this two-pass backward executes 14 n^2 d on its own), gemm 2 n^2 d; a causal"
-  echo "mask counts half. Every ratio is between rows of one \`pelab bench\` run; \"other load\" is how many"
-  echo "cores other processes kept busy during that run (the script waits for a quiet machine, up to"
+  echo "mask counts half. Every ratio is between rows of one \`pelab bench\` run, which times each shape on"
+  echo "1 and 2 threads (\`--threads 1,2\`). \"2T / 1T\" is the run's speedup note: the engine rows"
+  echo "interleave their repetitions (1, 2, 2, 1, ..), and the speedup is the median of the ratios of"
+  echo "runs taken moments apart, so a change in the machine's load hits both alike. \"other load\" is how"
+  echo "many cores other processes kept busy during the run (the script waits for a quiet machine, up to"
   echo "BENCH_WAIT s per run; above ~0.1 the run's timings, the 2-thread ones first, are disturbed)."
   echo "\`forward\` is the fused forward (out and lse), \`forward_stats\` the same with every row statistic (what"
   echo "\`pelab run\` calls), \`blas_attention\` the unfused OpenBLAS sgemm + softmax + sgemm pipeline"
@@ -94,36 +99,40 @@ md=$OUT/README.md
   echo
   echo "## n = 8192, d = 64, one head, float32, bidirectional"
   echo
-  echo "| threads | fma_peak | forward | % of peak | x blas_attention | forward_stats | % of peak | forward_backward | % of peak | blas_sgemm | blas_attention | other load (cores) |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| threads | fma_peak | forward | % of peak | x blas_attention | forward_stats | % of peak | forward_backward | % of peak | blas_sgemm | blas_attention |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|"
   for t in 1 2; do
-    id=n8192_t$t
-    pk=$(g $id fma_peak); f=$(g $id forward); fs=$(g $id forward_stats); fb=$(g $id forward_backward)
-    echo "| $t | $(fmt $pk) | $(fmt $f) | $(ratio $f $pk 100 %.0f%%) | $(ratio $f $(g $id blas_attention)) | $(fmt $fs) | $(ratio $fs $pk 100 %.0f%%) | $(fmt $fb) | $(ratio $fb $pk 100 %.0f%%) | $(fmt $(g $id blas_sgemm)) | $(fmt $(g $id blas_attention)) | $(busy_of $id) |"
+    id=n8192
+    pk=$(g $id fma_peak $t); f=$(g $id forward $t); fs=$(g $id forward_stats $t); fb=$(g $id forward_backward $t)
+    echo "| $t | $(fmt $pk) | $(fmt $f) | $(ratio $f $pk 100 %.0f%%) | $(ratio $f $(g $id blas_attention $t)) | $(fmt $fs) | $(ratio $fs $pk 100 %.0f%%) | $(fmt $fb) | $(ratio $fb $pk 100 %.0f%%) | $(fmt $(g $id blas_sgemm $t)) | $(fmt $(g $id blas_attention $t)) |"
   done
+  echo
+  echo "Other load during the run: $(busy_of n8192) cores."
   echo
   echo "## GFLOP/s against n (d = 64, float32)"
   echo
-  echo "| n | forward 1T | % peak | forward 2T | % peak | 2T / 1T | fwd+bwd 1T | % peak | fwd+bwd 2T | % peak | 2T / 1T | fwd 2T / blas_attention 2T | reference fwd (1 thread) | other load 1T / 2T |"
+  echo "| n | forward 1T | % peak | forward 2T | % peak | 2T / 1T | fwd+bwd 1T | % peak | fwd+bwd 2T | % peak | 2T / 1T | fwd 2T / blas_attention 2T | reference fwd (1 thread) | other load |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
-  for n in 1024 2048 4096 8192 16384; do
-    a=n${n}_t1; b=n${n}_t2
-    f1=$(g $a forward); f2=$(g $b forward); b1=$(g $a forward_backward); b2=$(g $b forward_backward)
-    echo "| $n | $(fmt $f1) | $(ratio $f1 $(g $a fma_peak) 100 %.0f%%) | $(fmt $f2) | $(ratio $f2 $(g $b fma_peak) 100 %.0f%%) | $(ratio $f2 $f1) | $(fmt $b1) | $(ratio $b1 $(g $a fma_peak) 100 %.0f%%) | $(fmt $b2) | $(ratio $b2 $(g $b fma_peak) 100 %.0f%%) | $(ratio $b2 $b1) | $(ratio $f2 $(g $b blas_attention)) | $(fmt $(g $a reference_forward)) | $(busy_of $a) / $(busy_of $b) |"
+  for n in 1024 2048 4096 8192 16384 32768; do
+    id=n$n
+    f1=$(g $id forward 1); f2=$(g $id forward 2); b1=$(g $id forward_backward 1); b2=$(g $id forward_backward 2)
+    p1=$(g $id fma_peak 1); p2=$(g $id fma_peak 2)
+    echo "| $n | $(fmt $f1) | $(ratio $f1 $p1 100 %.0f%%) | $(fmt $f2) | $(ratio $f2 $p2 100 %.0f%%) | $(sp $id forward) | $(fmt $b1) | $(ratio $b1 $p1 100 %.0f%%) | $(fmt $b2) | $(ratio $b2 $p2 100 %.0f%%) | $(sp $id forward_backward) | $(ratio $f2 $(g $id blas_attention 2)) | $(fmt $(g $id reference_forward 1)) | $(busy_of $id) |"
   done
   echo
   echo "## Other shapes (n = 4096 unless said)"
   echo
-  echo "| run | threads | fma_peak | forward | % peak | forward_stats | % peak | fwd+bwd | % peak | x blas_attention | other load |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| run | threads | fma_peak | forward | % peak | forward_stats | % peak | fwd+bwd | % peak | x blas_attention | 2T / 1T fwd, fwd+bwd | other load |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
   for r in d32 d128 h4 f64 causal; do
     for t in 1 2; do
-      id=${r}_t$t; pk=$(g $id fma_peak); f=$(g $id forward); fs=$(g $id forward_stats); fb=$(g $id forward_backward)
+      id=$r; pk=$(g $id fma_peak $t); f=$(g $id forward $t); fs=$(g $id forward_stats $t); fb=$(g $id forward_backward $t)
       case $r in
         d32) what="d = 32";; d128) what="d = 128";; h4) what="d = 256, 4 heads of 64";;
         f64) what="float64 (peak: float64)";; causal) what="causal, n = 8192";;
       esac
-      echo "| $what | $t | $(fmt $pk) | $(fmt $f) | $(ratio $f $pk 100 %.0f%%) | $(fmt $fs) | $(ratio $fs $pk 100 %.0f%%) | $(fmt $fb) | $(ratio $fb $pk 100 %.0f%%) | $(ratio $f $(g $id blas_attention)) | $(busy_of $id) |"
+      if [ $t = 2 ]; then spd="$(sp $id forward), $(sp $id forward_backward)"; else spd=""; fi
+      echo "| $what | $t | $(fmt $pk) | $(fmt $f) | $(ratio $f $pk 100 %.0f%%) | $(fmt $fs) | $(ratio $fs $pk 100 %.0f%%) | $(fmt $fb) | $(ratio $fb $pk 100 %.0f%%) | $(ratio $f $(g $id blas_attention $t)) | $spd | $(busy_of $id) |"
     done
   done
   echo
@@ -131,13 +140,13 @@ md=$OUT/README.md
   echo
   echo "| OPENBLAS_CORETYPE | blas_sgemm | blas_attention | forward | forward / blas_attention |"
   echo "|---|---|---|---|---|"
-  echo "| $OPENBLAS_CORETYPE | $(fmt $(g n8192_t2 blas_sgemm)) | $(fmt $(g n8192_t2 blas_attention)) | $(fmt $(g n8192_t2 forward)) | $(ratio $(g n8192_t2 forward) $(g n8192_t2 blas_attention)) |"
-  echo "| Haswell | $(fmt $(g haswell_t2 blas_sgemm)) | $(fmt $(g haswell_t2 blas_attention)) | $(fmt $(g haswell_t2 forward)) | $(ratio $(g haswell_t2 forward) $(g haswell_t2 blas_attention)) |"
+  echo "| $OPENBLAS_CORETYPE | $(fmt $(g n8192 blas_sgemm)) | $(fmt $(g n8192 blas_attention)) | $(fmt $(g n8192 forward)) | $(ratio $(g n8192 forward) $(g n8192 blas_attention)) |"
+  echo "| Haswell | $(fmt $(g haswell blas_sgemm)) | $(fmt $(g haswell blas_attention)) | $(fmt $(g haswell forward)) | $(ratio $(g haswell forward) $(g haswell blas_attention)) |"
   echo
   echo "## Memory: n = 65536, d = 64, forward + backward, 2 threads"
   echo
   echo "$(grep -A99 '^## mem65536' "$log" | grep -m1 'max RSS' | sed 's/^# //') (q, k, v, out, lse, dq, dk, dv:"
   echo "7 arrays of n d floats = 112 MiB of it; the engine's own scratch is O(H n) plus a few tiles per"
-  echo "thread). forward_backward took $(s mem65536_t2 forward_backward) s ($(fmt $(g mem65536_t2 forward_backward)) GFLOP/s)."
+  echo "thread). forward_backward took $(s mem65536 forward_backward) s ($(fmt $(g mem65536 forward_backward)) GFLOP/s)."
 } >"$md"
 echo "bench: wrote $md and $raw" >&2

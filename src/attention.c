@@ -10,6 +10,7 @@
 #include "pelab/attention.h"
 
 #include <math.h>
+#include <omp.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,15 @@
 #include "pelab/status.h"
 
 const char *pelab_attention_simd(void) { return PV_AVX512 ? "avx512" : "portable"; }
+
+/* pelab_attention_set_grouping's overrides (0: automatic), read by fl_plan_make */
+static int g_fl_group, g_fl_chunk;
+
+void pelab_attention_set_grouping(int group, int chunk) {
+    PELAB_ASSERT(group >= 0 && chunk >= 0);
+    g_fl_group = group;
+    g_fl_chunk = chunk;
+}
 
 #define CAT_(a, b) a##_##b
 #define CAT(a, b) CAT_(a, b)

@@ -162,6 +162,44 @@ static double time_median(bench_fn fn, void *ctx, int repeats, int *used) {
     return median(ts, reps);
 }
 
+/* time_median on each of the nt thread counts ts_threads[], interleaved: a
+ * warm-up on each, then rounds of one run per count (ascending, then
+ * descending, alternately, so a drift in the load hits every count alike).
+ * med[i]: the median time on ts_threads[i]; speedup[i]: the median over the
+ * rounds of time(count 0) / time(count i), the ratio of runs taken moments
+ * apart. The round count is cut like time_median's when runs are slow. */
+static void time_interleaved(bench_fn fn, void *ctx, int repeats, const int *ts_threads, int nt, double *med,
+                             double *speedup, int *used) {
+    double warm = 0;
+    for (int i = 0; i < nt; i++) {
+        omp_set_num_threads(ts_threads[i]);
+        const double t0 = omp_get_wtime();
+        fn(ctx);
+        warm += omp_get_wtime() - t0;
+    }
+    int reps = repeats < MAX_REPS ? repeats : MAX_REPS;
+    if (warm * reps > SLOW_BUDGET) {
+        reps = (int)(SLOW_BUDGET / warm);
+        if (reps < 1) reps = 1;
+    }
+    double ts[PELAB_BENCH_MAX_THREAD_COUNTS][MAX_REPS] = {{0}};
+    for (int r = 0; r < reps; r++)
+        for (int x = 0; x < nt; x++) {
+            const int i = r % 2 ? nt - 1 - x : x;
+            omp_set_num_threads(ts_threads[i]);
+            const double t0 = omp_get_wtime();
+            fn(ctx);
+            ts[i][r] = omp_get_wtime() - t0;
+        }
+    for (int i = 0; i < nt; i++) {
+        double ratio[MAX_REPS];
+        for (int r = 0; r < reps; r++) ratio[r] = ts[0][r] / ts[i][r];
+        speedup[i] = median(ratio, reps);
+    }
+    for (int i = 0; i < nt; i++) med[i] = median(ts[i], reps);
+    *used = reps;
+}
+
 /* ---- the kernels under test --------------------------------------------------------- */
 
 typedef struct bench_ctx {
@@ -329,22 +367,39 @@ static void *fill_random(size_t count, int f64, uint64_t stream) {
     return x;
 }
 
+/* Times one engine kernel on every thread count (interleaved) and emits its
+ * rows, then the speedups as a note. */
+static void engine_rows(const pelab_bench_config *cfg, bench_fn fn, bench_ctx *c, const char *kernel,
+                        double flops, pelab_bench_emit emit, void *ctx) {
+    double med[PELAB_BENCH_MAX_THREAD_COUNTS], sp[PELAB_BENCH_MAX_THREAD_COUNTS];
+    int reps = 0;
+    time_interleaved(fn, c, cfg->repeats, cfg->threads, cfg->n_threads, med, sp, &reps);
+    for (int i = 0; i < cfg->n_threads; i++) emit_row(emit, ctx, kernel, cfg->threads[i], med[i], flops);
+    if (reps < cfg->repeats) emit_note(emit, ctx, "%s: %d repetition(s) (slow)", kernel, reps);
+    for (int i = 1; i < cfg->n_threads; i++)
+        emit_note(emit, ctx, "speedup %s: %d threads vs %d: %.2fx (median over %d interleaved repetitions of "
+                  "time on %d / time on %d)", kernel, cfg->threads[i], cfg->threads[0], sp[i], reps,
+                  cfg->threads[0], cfg->threads[i]);
+}
+
 void pelab_bench_run(const pelab_bench_config *cfg, pelab_bench_emit emit, void *ctx) {
-    const int n = cfg->seq_len, D = cfg->d_model, H = cfg->heads, T = cfg->threads, f64 = cfg->f64;
+    const int n = cfg->seq_len, D = cfg->d_model, H = cfg->heads, f64 = cfg->f64;
     const size_t es = f64 ? sizeof(double) : sizeof(float);
+    PELAB_ASSERT(cfg->n_threads >= 1 && cfg->n_threads <= PELAB_BENCH_MAX_THREAD_COUNTS);
     const int saved_threads = omp_get_max_threads();
     double all0 = 0, self0 = 0, all1 = 0, self1 = 0;
     const int have_load = cpu_seconds(&all0, &self0);
     const double wall0 = omp_get_wtime();
-    omp_set_num_threads(T);
     int reps = 0;
     const double fwd_flops = pelab_bench_flops(n, D, cfg->causal, 0);
     const double fb_flops = pelab_bench_flops(n, D, cfg->causal, 1);
 
-    double secs = 0;
-    const double peak = pelab_bench_fma_peak(T, f64, &secs);
-    pelab_bench_row prow = {"fma_peak", T, secs, peak};
-    emit(ctx, &prow, NULL);
+    for (int i = 0; i < cfg->n_threads; i++) {
+        double secs = 0;
+        const double peak = pelab_bench_fma_peak(cfg->threads[i], f64, &secs);
+        pelab_bench_row prow = {"fma_peak", cfg->threads[i], secs, peak};
+        emit(ctx, &prow, NULL);
+    }
 
     bench_ctx c;
     memset(&c, 0, sizeof c);
@@ -354,22 +409,16 @@ void pelab_bench_run(const pelab_bench_config *cfg, pelab_bench_emit emit, void 
     c.v = fill_random(c.nD, f64, 3);
     c.out = pelab_xmalloc(c.nD * es);
     c.lse = pelab_xmalloc((size_t)H * n * es);
-    const double t_fwd = time_median(run_forward, &c, cfg->repeats, &reps);
-    emit_row(emit, ctx, "forward", T, t_fwd, fwd_flops);
-    if (reps < cfg->repeats) emit_note(emit, ctx, "forward: %d repetition(s) (slow)", reps);
+    engine_rows(cfg, run_forward, &c, "forward", fwd_flops, emit, ctx);
     c.stats = pelab_xmalloc((size_t)H * n * sizeof *c.stats);
-    const double t_st = time_median(run_forward, &c, cfg->repeats, &reps);
-    emit_row(emit, ctx, "forward_stats", T, t_st, fwd_flops);
-    if (reps < cfg->repeats) emit_note(emit, ctx, "forward_stats: %d repetition(s) (slow)", reps);
+    engine_rows(cfg, run_forward, &c, "forward_stats", fwd_flops, emit, ctx);
     free(c.stats);
     c.stats = NULL;
     if (cfg->backward) {
         c.dq = pelab_xmalloc(c.nD * es);
         c.dk = pelab_xmalloc(c.nD * es);
         c.dv = pelab_xmalloc(c.nD * es);
-        const double t = time_median(run_forward_backward, &c, cfg->repeats, &reps);
-        emit_row(emit, ctx, "forward_backward", T, t, fb_flops);
-        if (reps < cfg->repeats) emit_note(emit, ctx, "forward_backward: %d repetition(s) (slow)", reps);
+        engine_rows(cfg, run_forward_backward, &c, "forward_backward", fb_flops, emit, ctx);
     }
     emit_note(emit, ctx, "peak memory (max RSS) after the engine rows: %.1f MiB", pelab_bench_max_rss_mib());
 
@@ -392,7 +441,6 @@ void pelab_bench_run(const pelab_bench_config *cfg, pelab_bench_emit emit, void 
             if (reps < cfg->repeats)
                 emit_note(emit, ctx, "reference_forward_backward: %d repetition(s) (slow)", reps);
         }
-        omp_set_num_threads(T);
         free(c.P);
         c.P = NULL;
     }
@@ -405,16 +453,20 @@ void pelab_bench_run(const pelab_bench_config *cfg, pelab_bench_emit emit, void 
         size_t pr = GEMM_PANEL_ELEMS / (size_t)n;
         if (pr > (size_t)n) pr = (size_t)n;
         if (pr < 1) pr = 1;
-        c.P = pelab_xmalloc(pr * (size_t)n * es);
-        openblas_set_num_threads(T);
-        double t = time_median(run_blas_gemm, &c, cfg->repeats, &reps);
-        emit_row(emit, ctx, f64 ? "blas_dgemm" : "blas_sgemm", T, t, 2.0 * n * (double)n * D);
-        free(c.P);
-        c.P = NULL;
-        openblas_set_num_threads(1); /* the pipeline calls it from T threads at once */
-        t = time_median(run_blas_attention, &c, cfg->repeats, &reps);
-        emit_row(emit, ctx, "blas_attention", T, t, fwd_flops);
-        openblas_set_num_threads(T);
+        for (int i = 0; i < cfg->n_threads; i++) {
+            const int T = cfg->threads[i];
+            c.P = pelab_xmalloc(pr * (size_t)n * es);
+            openblas_set_num_threads(T);
+            double t = time_median(run_blas_gemm, &c, cfg->repeats, &reps);
+            emit_row(emit, ctx, f64 ? "blas_dgemm" : "blas_sgemm", T, t, 2.0 * n * (double)n * D);
+            free(c.P);
+            c.P = NULL;
+            openblas_set_num_threads(1); /* the pipeline calls it from T threads at once */
+            omp_set_num_threads(T);
+            t = time_median(run_blas_attention, &c, cfg->repeats, &reps);
+            emit_row(emit, ctx, "blas_attention", T, t, fwd_flops);
+        }
+        openblas_set_num_threads(saved_threads);
     }
 #else
     if (cfg->blas) emit_note(emit, ctx, "BLAS rows skipped: pelab was built without OpenBLAS");

@@ -8,7 +8,7 @@
 #include "pelab/cli.h"
 
 const char pelab_cli_bench_help[] =
-    "usage: pelab bench [--seq-len N] [--d-model D] [--heads H] [--threads T]\n"
+    "usage: pelab bench [--seq-len N] [--d-model D] [--heads H] [--threads T[,T..]]\n"
     "                   [--dtype f32|f64] [--backward] [--causal] [--repeat R]\n"
     "                   [--no-reference] [--no-blas] [--format table|csv]\n"
     "\n"
@@ -16,6 +16,9 @@ const char pelab_cli_bench_help[] =
     "(H heads of D/H), on T threads (default: all), and in the same run the\n"
     "machine: each time is the median of R repetitions (default 5; fewer for a\n"
     "kernel slower than 2 s) after a warm-up. Defaults: N 2048, D 64, H 1, f32.\n"
+    "--threads 1,2 (a list) times every row on each count; the engine rows'\n"
+    "repetitions are interleaved (1, 2, 2, 1, ..) and a note gives each count's\n"
+    "speedup over the first: the median of the ratios of runs moments apart.\n"
     "Rows (column kernel):\n"
     "  fma_peak                    a register-resident FMA loop on T threads\n"
     "  forward                     the fused forward (out and lse)\n"
@@ -56,8 +59,35 @@ static void emit(void *p, const pelab_bench_row *row, const char *note) {
     fflush(stdout);
 }
 
+/* "T" or "T1,T2,..": up to PELAB_BENCH_MAX_THREAD_COUNTS whole numbers in
+ * [1, 1024] into cfg->threads; 0 (cfg untouched) on anything else. */
+static int parse_thread_list(const char *arg, pelab_bench_config *cfg) {
+    int got[PELAB_BENCH_MAX_THREAD_COUNTS], cnt = 0;
+    char item[32];
+    const char *p = arg;
+    for (;;) {
+        const char *comma = strchr(p, ',');
+        const size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        long v = 0;
+        if (cnt == PELAB_BENCH_MAX_THREAD_COUNTS || len == 0 || len >= sizeof item) return 0;
+        memcpy(item, p, len);
+        item[len] = '\0';
+        if (!pelab_cli_parse_int(item, 1, 1024, &v)) return 0;
+        got[cnt++] = (int)v;
+        if (!comma) break;
+        p = comma + 1;
+    }
+    memcpy(cfg->threads, got, (size_t)cnt * sizeof *got);
+    cfg->n_threads = cnt;
+    return 1;
+}
+
 int pelab_cli_bench(int argc, char **argv) {
-    pelab_bench_config cfg = {2048, 64, 1, omp_get_max_threads(), 0, 0, 0, 1, 1, 5};
+    pelab_bench_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.seq_len = 2048, cfg.d_model = 64, cfg.heads = 1;
+    cfg.threads[0] = omp_get_max_threads(), cfg.n_threads = 1;
+    cfg.reference = 1, cfg.blas = 1, cfg.repeats = 5;
     int csv = 0;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
@@ -67,7 +97,6 @@ int pelab_cli_bench(int argc, char **argv) {
         if (strcmp(a, "--seq-len") == 0) target = &cfg.seq_len, hi = 1L << 24;
         else if (strcmp(a, "--d-model") == 0) target = &cfg.d_model, hi = 1L << 16;
         else if (strcmp(a, "--heads") == 0) target = &cfg.heads, hi = 1L << 12;
-        else if (strcmp(a, "--threads") == 0) target = &cfg.threads, hi = 1024;
         else if (strcmp(a, "--repeat") == 0) target = &cfg.repeats, hi = 64;
         if (target) {
             if (i + 1 >= argc) return pelab_cli_usage_error("bench: %s needs a value", a);
@@ -76,6 +105,12 @@ int pelab_cli_bench(int argc, char **argv) {
                                              argv[i + 1]);
             *target = (int)v;
             i++;
+        } else if (strcmp(a, "--threads") == 0) {
+            if (i + 1 >= argc) return pelab_cli_usage_error("bench: %s needs a value", a);
+            if (!parse_thread_list(argv[++i], &cfg))
+                return pelab_cli_usage_error("bench: --threads is a whole number in [1, 1024] or a comma-separated "
+                                             "list of up to %d of them (1,2), not '%s'",
+                                             PELAB_BENCH_MAX_THREAD_COUNTS, argv[i]);
         } else if (strcmp(a, "--dtype") == 0 && i + 1 < argc) {
             i++;
             if (strcmp(argv[i], "f32") == 0) cfg.f64 = 0;

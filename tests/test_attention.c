@@ -572,19 +572,28 @@ static void test_rope_algebra(void) {
 
 /* ---- thread-count invariance ----------------------------------------------------- */
 
+/* The runs compared: threads 1, 2, 3 with the automatic grouping, then
+ * forced groupings of tiles and chunks of rows (pelab_attention_set_grouping),
+ * ragged ones included: none may change a bit. */
+static const struct invariance_run {
+    int threads, group, chunk;
+} invariance_runs[] = {{1, 0, 0}, {2, 0, 0}, {3, 0, 0}, {2, 3, 64}, {1, 8, 128}, {3, 2, 1}, {2, 5, 192}};
+#define N_INV_RUNS ((int)(sizeof invariance_runs / sizeof invariance_runs[0]))
+
 /* n = 37 is one tile; n = 300 is several tiles of queries and keys (ragged),
- * scheduled differently for every thread count. */
+ * scheduled differently for every thread count; n = 1100 several chunks. */
 static void thread_invariance_case(int n, int D, int H, int causal) {
     const size_t nD = (size_t)n * D, hn = (size_t)H * n, nb = (size_t)H * (2 * n - 1);
     double *q = randn(500, nD, 2), *k = randn(501, nD, 1), *v = randn(502, nD, 1), *b = randn(503, nb, 1);
     float *qf = to_f32(q, nD), *kf = to_f32(k, nD), *vf = to_f32(v, nD), *bf = to_f32(b, nb);
     const int saved = omp_get_max_threads();
-    /* [threads 1/2/3][out, lse, dq, dk, dv, matmul] */
-    double *r64[3][6];
-    float *r32[3][6];
-    pelab_attn_row_stats *st[3];
-    for (int t = 0; t < 3; t++) {
-        omp_set_num_threads(t + 1);
+    /* [run][out, lse, dq, dk, dv, matmul] */
+    double *r64[N_INV_RUNS][6];
+    float *r32[N_INV_RUNS][6];
+    pelab_attn_row_stats *st[N_INV_RUNS];
+    for (int t = 0; t < N_INV_RUNS; t++) {
+        omp_set_num_threads(invariance_runs[t].threads);
+        pelab_attention_set_grouping(invariance_runs[t].group, invariance_runs[t].chunk);
         for (int x = 0; x < 6; x++) r64[t][x] = dalloc(nD), r32[t][x] = pelab_xmalloc(nD * sizeof(float));
         st[t] = pelab_xcalloc(hn, sizeof **st);
         pelab_attention_forward_f64(r64[t][0], r64[t][1], st[t], q, k, v, b, causal, n, D, H);
@@ -596,8 +605,9 @@ static void thread_invariance_case(int n, int D, int H, int causal) {
                                      bf, causal, n, D, H);
         pelab_matmul_f32(r32[t][5], qf, vf, n, D, D); /* b = the first D rows of v */
     }
+    pelab_attention_set_grouping(0, 0);
     omp_set_num_threads(saved);
-    for (int t = 1; t < 3; t++) {
+    for (int t = 1; t < N_INV_RUNS; t++) {
         for (int x = 0; x < 6; x++) {
             const size_t cnt = x == 1 ? hn : nD;
             ASSERT(memcmp(r64[t][x], r64[0][x], cnt * sizeof(double)) == 0);
@@ -611,9 +621,9 @@ static void thread_invariance_case(int n, int D, int H, int causal) {
             ASSERT_EQ(st[t][i].visible, st[0][i].visible);
         }
     }
-    printf("  n=%d D=%d H=%d causal=%d, threads 1, 2, 3: forward, stats, backward, matmul bitwise identical "
-           "(f32 and f64)\n", n, D, H, causal);
-    for (int t = 0; t < 3; t++) {
+    printf("  n=%d D=%d H=%d causal=%d, threads 1, 2, 3 and %d forced groupings: forward, stats, backward, "
+           "matmul bitwise identical (f32 and f64)\n", n, D, H, causal, N_INV_RUNS - 3);
+    for (int t = 0; t < N_INV_RUNS; t++) {
         for (int x = 0; x < 6; x++) free(r64[t][x]), free(r32[t][x]);
         free(st[t]);
     }
@@ -624,6 +634,8 @@ static void test_thread_invariance(void) {
     thread_invariance_case(37, 30, 3, 1);
     thread_invariance_case(300, 30, 3, 1);
     thread_invariance_case(300, 20, 2, 0);
+    thread_invariance_case(1100, 64, 1, 1);
+    thread_invariance_case(1100, 128, 2, 0);
 }
 
 /* Called from inside a parallel region the kernels run on the calling thread

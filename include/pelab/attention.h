@@ -91,6 +91,17 @@ typedef struct pelab_attn_row_stats {
 PELAB_ATTENTION_DECLARE(float, f32)
 PELAB_ATTENTION_DECLARE(double, f64)
 
+/* The fused kernels take their tiles (48 queries, or keys, at float32 with
+ * AVX-512) in groups that walk the other axis in chunks of rows small enough
+ * for L2, so long sequences stream K and V (Q and dO) from memory once per
+ * group rather than once per tile. The grouping is chosen from n, the head
+ * width and the thread count; it changes no result, bitwise (the tests
+ * check), only the speed. This forces a group of `group` tiles (1 .. 8) and
+ * chunks of `chunk` rows (rounded down to the kernel's block, at least one
+ * block); 0 restores the automatic choice of either. For tests and tuning;
+ * not thread-safe: call it between kernel calls. */
+void pelab_attention_set_grouping(int group, int chunk);
+
 /* "avx512" or "portable": the vector path the fused kernels were built with. */
 const char *pelab_attention_simd(void);
 

@@ -21,8 +21,15 @@
 #ifndef PELAB_BENCH_H
 #define PELAB_BENCH_H
 
+#define PELAB_BENCH_MAX_THREAD_COUNTS 8
+
 typedef struct pelab_bench_config {
-    int seq_len, d_model, heads, threads;
+    int seq_len, d_model, heads;
+    /* thread counts: every engine row is timed on each, the repetitions
+     * interleaved (T1, T2, .., then back), so that the speedups between them
+     * (printed as notes) compare timings taken under the same load */
+    int threads[PELAB_BENCH_MAX_THREAD_COUNTS];
+    int n_threads; /* 1 .. PELAB_BENCH_MAX_THREAD_COUNTS */
     int f64;       /* 0: float32, 1: float64                                   */
     int backward;  /* 1: also forward+backward                                  */
     int causal;    /* 1: causal mask                                            */
@@ -56,8 +63,10 @@ int pelab_bench_have_blas(void);
 /* Peak resident memory of the process so far (getrusage), MiB. */
 double pelab_bench_max_rss_mib(void);
 
-/* Runs every row of cfg in order: fma_peak, forward, forward_stats, forward_backward,
- * then (after noting the peak memory) the reference and BLAS rows. */
+/* Runs every row of cfg in order: fma_peak (per thread count), forward,
+ * forward_stats, forward_backward (each on every thread count, interleaved,
+ * then a note with the speedups over the first count), then (after noting
+ * the peak memory) the reference rows and the BLAS rows per thread count. */
 void pelab_bench_run(const pelab_bench_config *cfg, pelab_bench_emit emit, void *ctx);
 
 #endif /* PELAB_BENCH_H */

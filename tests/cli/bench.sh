@@ -33,6 +33,20 @@ check "table notes: peak memory" grep -q "^# peak memory" "$TMP/out"
 expect_exit 0 "--no-reference" "$PELAB" bench --seq-len 16 --d-model 4 --repeat 1 --no-reference --no-blas --format csv
 check "no reference row" test "$(grep -c '^reference' "$TMP/out")" -eq 0
 
+expect_exit 0 "--threads 1,2: both counts in one run" "$PELAB" bench --seq-len 40 --d-model 8 --threads 1,2 \
+  --backward --repeat 3 --no-reference --no-blas --format csv
+for k in fma_peak forward forward_stats forward_backward; do
+  check "row $k on 1 thread" grep -q "^$k,40,8,1,f32,1," "$TMP/out"
+  check "row $k on 2 threads" grep -q "^$k,40,8,1,f32,2," "$TMP/out"
+done
+for k in forward forward_stats forward_backward; do
+  check "speedup note for $k" grep -qE "^# speedup $k: 2 threads vs 1: [0-9.]+x \(median over 3 interleaved" "$TMP/err"
+done
+expect_exit 2 "--threads with an empty item" "$PELAB" bench --threads 1,,2
+expect_exit 2 "--threads 0 in a list" "$PELAB" bench --threads 2,0
+expect_exit 2 "--threads: more than 8 counts" "$PELAB" bench --threads 1,2,1,2,1,2,1,2,1
+expect_exit 2 "--threads trailing comma" "$PELAB" bench --threads 1,
+check "the message names the list form" grep -q "comma-separated" "$TMP/err"
 expect_exit 2 "bad --dtype" "$PELAB" bench --dtype f16
 expect_exit 2 "bad --seq-len" "$PELAB" bench --seq-len 0
 expect_exit 2 "heads must divide d_model" "$PELAB" bench --d-model 10 --heads 3
