@@ -232,21 +232,37 @@ typedef struct geo_sorter {
     size_t *count; /* 65536 */
 } geo_sorter;
 
+/* Below this many values sort_values uses a comparison sort: the radix
+ * sort's four passes over 65536 counters cost more than sorting them. */
+#define GEO_RADIX_MIN 4096
+
 static void sorter_init(geo_sorter *z, size_t m) {
     z->a = pelab_xmalloc((m ? m : 1) * sizeof *z->a);
     z->b = pelab_xmalloc((m ? m : 1) * sizeof *z->b);
-    z->count = pelab_xmalloc(65536 * sizeof *z->count);
+    z->count = m >= GEO_RADIX_MIN ? pelab_xmalloc(65536 * sizeof *z->count) : NULL;
+}
+
+/* (key, idx) order: what the stable radix sort yields, as a total order */
+static int cmp_kv(const void *p, const void *q) {
+    const geo_kv *x = p, *y = q;
+    if (x->key != y->key) return x->key < y->key ? -1 : 1;
+    return (x->idx > y->idx) - (x->idx < y->idx);
 }
 
 static void sorter_free(geo_sorter *z) { free(z->a), free(z->b), free(z->count); }
 
 /* v (m) sorted ascending, stably: returns (key, index) pairs in order (in
- * z's scratch, valid until the next call). LSD radix sort on 16-bit digits;
- * a digit that every key shares is skipped. */
+ * z's scratch, valid until the next call). LSD radix sort on 16-bit digits,
+ * a digit that every key shares skipped; qsort on (key, index) below
+ * GEO_RADIX_MIN values (the same order). */
 static const geo_kv *sort_values(geo_sorter *z, const double *v, size_t m) {
     geo_kv *a = z->a, *b = z->b;
     size_t *count = z->count;
     for (size_t i = 0; i < m; i++) a[i].key = order_key(v[i]), a[i].idx = (int)i;
+    if (m < GEO_RADIX_MIN) {
+        qsort(a, m, sizeof *a, cmp_kv);
+        return a;
+    }
     for (int shift = 0; shift < 64; shift += 16) {
         memset(count, 0, 65536 * sizeof *count);
         for (size_t i = 0; i < m; i++) count[(a[i].key >> shift) & 0xFFFF]++;

@@ -140,6 +140,50 @@ void pelab_cell_attend(double *out, const pelab_config *cfg, const pelab_cell *c
         trial_f64(NULL, out, cfg, c, 0);
 }
 
+/* The geometry of the positions depends on the scheme (its id and
+ * parameters, not its name), the seed, n, d and the dtype only, while a
+ * sweep repeats each such tuple over heads, masks and projections: a memo
+ * shared by the threads keeps the first result of each (a pure function:
+ * the numbers are those of a fresh computation). GEO_MEMO_MAX entries, then
+ * it computes without remembering. */
+#define GEO_MEMO_MAX 4096
+
+typedef struct geo_memo_entry {
+    pelab_scheme_id id;
+    double params[PELAB_SCHEME_MAX_PARAMS];
+    uint64_t seed;
+    int n, d, f32;
+    pelab_geometry_result g;
+} geo_memo_entry;
+
+static geo_memo_entry g_geo_memo[GEO_MEMO_MAX];
+static int g_geo_memo_count;
+
+static int geo_memo_match(const geo_memo_entry *e, const pelab_scheme *s, uint64_t seed, int n, int d, int f32) {
+    return e->id == s->id && memcmp(e->params, s->params, sizeof e->params) == 0 && e->seed == seed && e->n == n &&
+           e->d == d && e->f32 == f32;
+}
+
+static void geometry_cached(pelab_geometry_result *g, const pelab_scheme *s, uint64_t seed, int n, int d, int f32) {
+    int hit = 0;
+#pragma omp critical(pelab_geo_memo)
+    for (int i = 0; i < g_geo_memo_count && !hit; i++)
+        if (geo_memo_match(&g_geo_memo[i], s, seed, n, d, f32)) *g = g_geo_memo[i].g, hit = 1;
+    if (hit) return;
+    pelab_geometry_measure(g, s, seed, n, d, f32);
+#pragma omp critical(pelab_geo_memo)
+    {
+        int dup = 0;
+        for (int i = 0; i < g_geo_memo_count && !dup; i++) dup = geo_memo_match(&g_geo_memo[i], s, seed, n, d, f32);
+        if (!dup && g_geo_memo_count < GEO_MEMO_MAX) {
+            geo_memo_entry *e = &g_geo_memo[g_geo_memo_count++];
+            e->id = s->id;
+            memcpy(e->params, s->params, sizeof e->params);
+            e->seed = seed, e->n = n, e->d = d, e->f32 = f32, e->g = *g;
+        }
+    }
+}
+
 void pelab_cell_run(pelab_cell_result *res, const pelab_config *cfg, const pelab_cell *c) {
     double t0 = omp_get_wtime();
     memset(res, 0, sizeof *res);
@@ -155,7 +199,7 @@ void pelab_cell_run(pelab_cell_result *res, const pelab_config *cfg, const pelab
     for (int t = 0; t < trials; t++) pelab_trial_run(&tr[t], cfg, c, t);
     /* the geometry of the positions: the same in every trial */
     pelab_geometry_result g;
-    pelab_geometry_measure(&g, c->scheme, cfg->seed, c->seq_len, c->d_model, c->dtype == PELAB_DTYPE_F32);
+    geometry_cached(&g, c->scheme, cfg->seed, c->seq_len, c->d_model, c->dtype == PELAB_DTYPE_F32);
     static const int geometry_metric[PELAB_GEOMETRY_COUNT] = {
         [PELAB_GEOMETRY_POS_MIN_DIST] = PELAB_METRIC_POS_MIN_DIST,
         [PELAB_GEOMETRY_POS_COLLISIONS] = PELAB_METRIC_POS_COLLISIONS,

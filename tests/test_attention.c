@@ -661,7 +661,8 @@ static void test_nested_call(void) {
 /* ---- matmuls against a naive triple loop in double ------------------------------------- */
 
 static void test_matmul(void) {
-    static const int dims[][3] = {{1, 1, 1}, {5, 7, 3}, {13, 1, 9}, {33, 17, 21}, {64, 64, 64}, {3, 0, 4}};
+    static const int dims[][3] = {{1, 1, 1}, {5, 7, 3}, {13, 1, 9}, {33, 17, 21}, {64, 64, 64}, {3, 0, 4},
+                                  {200, 9, 37}, {70, 66, 80}};
     double m64 = 0, m32 = 0;
     for (size_t c = 0; c < sizeof dims / sizeof *dims; c++) {
         const int m = dims[c][0], k = dims[c][1], p = dims[c][2];
@@ -701,7 +702,19 @@ static void test_matmul(void) {
                     float *o = pelab_xmalloc(sz * sizeof(float));
                     for (size_t i = 0; i < (size_t)m * k; i++) o[i] = (float)C[i];
                     if (which == 0) pelab_matmul_f32(o, a, b, m, k, p);
-                    if (which == 1) pelab_matmul_tn_f32(o, a, b, m, k, p);
+                    if (which == 1) {
+                        pelab_matmul_tn_f32(o, a, b, m, k, p);
+                        /* tn promises the rounding of the plain loop: s = s + a b, in i order */
+                        for (int r = 0; r < k; r++)
+                            for (int j = 0; j < p; j++) {
+                                float sf = 0;
+                                for (int l = 0; l < m; l++) {
+                                    const float prod = a[(size_t)l * k + r] * b[(size_t)l * p + j];
+                                    sf = sf + prod;
+                                }
+                                ASSERT(memcmp(&sf, &o[(size_t)r * p + j], sizeof sf) == 0);
+                            }
+                    }
                     if (which >= 2) pelab_matmul_nt_f32(o, a, b, m, k, p, which == 3);
                     from_f32(got, o, cnt);
                     free(a), free(b), free(o);
