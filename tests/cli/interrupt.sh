@@ -18,9 +18,10 @@ for round in 1 2 3; do
   out="$TMP/kill$round"
   "$PELAB" run "$cfg" --out "$out" --quiet --threads 2 &
   pid=$!
-  # a random moment within the first ~1.5 s (the run takes a few seconds)
-  sleep "0.$((RANDOM % 9 + 1))$((RANDOM % 10))"
-  [ "$round" -eq 3 ] && sleep 0.6
+  # a random moment once a few rows are on disk: then up to 0.3 s later
+  # (round 3: right away), between or inside cells
+  wait_rows "$out/results.csv" 3 "$pid"
+  [ "$round" -ne 3 ] && sleep "0.$((RANDOM % 3))$((RANDOM % 10))"
   kill -KILL "$pid" 2>/dev/null
   wait "$pid" 2>/dev/null
   rows=$(($(wc -l <"$out/results.csv" 2>/dev/null || echo 1) - 1))
@@ -34,7 +35,7 @@ for sig in INT TERM; do
   out="$TMP/sig$sig"
   "$PELAB" run "$cfg" --out "$out" --quiet --threads 2 2>"$TMP/sig.err" &
   pid=$!
-  sleep 0.7
+  check "SIG$sig: the sweep is running when signalled" wait_rows "$out/results.csv" 3 "$pid"
   kill -$sig "$pid"
   got=0
   wait "$pid" || got=$?

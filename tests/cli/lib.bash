@@ -34,3 +34,17 @@ finish() {
   echo "$passed passed, $failed failed"
   [ "$failed" -eq 0 ]
 }
+
+# wait_rows FILE N PID: wait until FILE holds at least N rows below its header
+# (polling every 10 ms), or until process PID has ended, or 60 s. A signal
+# sent after it lands in a running sweep however fast the machine, which a
+# fixed sleep cannot promise; returns 1 when PID ended first.
+wait_rows() {
+  local file=$1 n=$2 pid=$3 i
+  for ((i = 0; i < 6000; i++)); do
+    [ -f "$file" ] && [ "$(($(wc -l <"$file") - 1))" -ge "$n" ] && return 0
+    kill -0 "$pid" 2>/dev/null || return 1
+    sleep 0.01
+  done
+  return 1
+}

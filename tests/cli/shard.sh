@@ -157,7 +157,7 @@ expect_exit 0 "medium reference" "$PELAB" run "$medium" --out "$TMP/mref" --quie
 expect_exit 0 "medium shard 1/2" "$PELAB" run "$medium" --shard 1/2 --out "$TMP/ms/1" --quiet --threads 2
 "$PELAB" run "$medium" --shard 0/2 --out "$TMP/ms/0" --quiet --threads 2 2>"$TMP/sig.err" &
 pid=$!
-sleep 0.5
+check "the shard is running when signalled" wait_rows "$TMP/ms/0/results.csv" 3 "$pid"
 kill -INT "$pid"
 got=0
 wait "$pid" || got=$?
