@@ -192,7 +192,7 @@ static void time_interleaved(bench_fn fn, void *ctx, int repeats, const int *ts_
             ts[i][r] = omp_get_wtime() - t0;
         }
     for (int i = 0; i < nt; i++) {
-        double ratio[MAX_REPS];
+        double ratio[MAX_REPS] = {0}; /* reps >= 1: every median input is written below */
         for (int r = 0; r < reps; r++) ratio[r] = ts[0][r] / ts[i][r];
         speedup[i] = median(ratio, reps);
     }
