@@ -8,22 +8,8 @@
 #include "pelab/encoding.h"
 #include "pelab/rng.h"
 #include "pelab/status.h"
+#include "schemes.h"
 #include "test.h"
-
-static pelab_scheme scheme(pelab_scheme_id id) {
-    pelab_scheme s;
-    pelab_scheme_init_default(&s, id);
-    return s;
-}
-
-/* A scheme with parameter `name` set to v. */
-static pelab_scheme scheme_with(pelab_scheme_id id, const char *name, double v) {
-    pelab_scheme s = scheme(id);
-    int i = pelab_scheme_param_index(pelab_scheme_def_get(id), name);
-    if (i < 0) abort();
-    s.params[i] = v;
-    return s;
-}
 
 static double dot(const double *a, const double *b, int n) {
     double s = 0;

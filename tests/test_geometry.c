@@ -17,21 +17,8 @@
 #include "pelab/encoding.h"
 #include "pelab/geometry.h"
 #include "pelab/status.h"
+#include "schemes.h"
 #include "test.h"
-
-static pelab_scheme scheme(pelab_scheme_id id) {
-    pelab_scheme s;
-    pelab_scheme_init_default(&s, id);
-    return s;
-}
-
-static pelab_scheme scheme_with(pelab_scheme_id id, const char *name, double v) {
-    pelab_scheme s = scheme(id);
-    int i = pelab_scheme_param_index(pelab_scheme_def_get(id), name);
-    if (i < 0) abort();
-    s.params[i] = v;
-    return s;
-}
 
 static pelab_geometry_result measure(pelab_scheme_id id, int n, int d, int f32) {
     pelab_scheme s = scheme(id);
