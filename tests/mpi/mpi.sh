@@ -60,11 +60,6 @@ rank0() {
     tr '\0' '\n' <"/proc/$c/environ" 2>/dev/null | grep -qx 'PMI_RANK=0' && { echo "$c"; return; }
   done
 }
-wait_rows() { # wait until DIR/results.csv has a few rows (polling every 10 ms, at most ~30 s)
-  for _ in $(seq 3000); do
-    [ "$({ wc -l <"$1/results.csv"; } 2>/dev/null || echo 0)" -gt 3 ] && return; sleep 0.01
-  done
-}
 whole() { local nf; nf=$(awk -F, 'NR == 1 { print NF }' "$1"); test "$(awk -F, -v n="$nf" 'NF != n' "$1" | wc -l)" -eq 0; }
 
 # SIGINT on rank 0: no new cell is handed out, rows in flight are written
@@ -72,7 +67,7 @@ out=$TMP/int
 # (in the background as a simple command, so that $! is mpirun itself)
 "$MPIEXEC" -np 3 "${flags[@]}" "$PELAB" run "$medium" --out "$out" --quiet --threads 1 >/dev/null 2>"$TMP/int.err" &
 pid=$!
-wait_rows "$out"
+wait_rows "$out/results.csv" 3 "$pid"
 r0=$(rank0 "$pid")
 check "found rank 0" test -n "$r0"
 [ -n "$r0" ] && kill -INT "$r0"
@@ -91,7 +86,7 @@ check "SIGINT: resumed equals the reference" cmp -s <(strip "$TMP/mref/results.c
 out=$TMP/term
 "$MPIEXEC" -np 2 "${flags[@]}" "$PELAB" run "$medium" --out "$out" --quiet >/dev/null 2>"$TMP/term.err" &
 pid=$!
-wait_rows "$out"
+wait_rows "$out/results.csv" 3 "$pid"
 kill -TERM "$pid"
 wait "$pid" 2>/dev/null
 check "SIGTERM to mpirun: manifest says interrupted" grep -q '"status": "interrupted"' "$out/manifest.json"
@@ -103,7 +98,7 @@ check "SIGTERM: resumed equals the reference" cmp -s <(strip "$TMP/mref/results.
 out=$TMP/kill
 "$MPIEXEC" -np 2 "${flags[@]}" "$PELAB" run "$medium" --out "$out" --quiet >/dev/null 2>&1 &
 pid=$!
-wait_rows "$out"
+wait_rows "$out/results.csv" 3 "$pid"
 r0=$(rank0 "$pid")
 [ -n "$r0" ] && kill -KILL "$r0"
 wait "$pid" 2>/dev/null
