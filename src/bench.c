@@ -141,33 +141,13 @@ typedef void (*bench_fn)(void *ctx);
 #define MAX_REPS 64
 #define SLOW_BUDGET 10.0 /* s: a slow kernel gets at most this much time after its warm-up */
 
-/* One warm-up, then `repeats` timed runs (fewer when one run is slow: as many
- * as fit in SLOW_BUDGET, at least one); the median. */
-static double time_median(bench_fn fn, void *ctx, int repeats, int *used) {
-    double t0 = omp_get_wtime();
-    fn(ctx);
-    const double warm = omp_get_wtime() - t0;
-    int reps = repeats < MAX_REPS ? repeats : MAX_REPS;
-    if (warm * reps > SLOW_BUDGET) {
-        reps = (int)(SLOW_BUDGET / warm);
-        if (reps < 1) reps = 1;
-    }
-    double ts[MAX_REPS] = {0}; /* reps >= 1: every median input is written below */
-    for (int r = 0; r < reps; r++) {
-        t0 = omp_get_wtime();
-        fn(ctx);
-        ts[r] = omp_get_wtime() - t0;
-    }
-    *used = reps;
-    return median(ts, reps);
-}
-
-/* time_median on each of the nt thread counts ts_threads[], interleaved: a
+/* Times fn on each of the nt thread counts ts_threads[], interleaved: a
  * warm-up on each, then rounds of one run per count (ascending, then
  * descending, alternately, so a drift in the load hits every count alike).
  * med[i]: the median time on ts_threads[i]; speedup[i]: the median over the
  * rounds of time(count 0) / time(count i), the ratio of runs taken moments
- * apart. The round count is cut like time_median's when runs are slow. */
+ * apart. The round count is cut when runs are slow: as many as fit in
+ * SLOW_BUDGET after the warm-ups, at least one. */
 static void time_interleaved(bench_fn fn, void *ctx, int repeats, const int *ts_threads, int nt, double *med,
                              double *speedup, int *used) {
     double warm = 0;
@@ -198,6 +178,16 @@ static void time_interleaved(bench_fn fn, void *ctx, int repeats, const int *ts_
     }
     for (int i = 0; i < nt; i++) med[i] = median(ts[i], reps);
     *used = reps;
+}
+
+/* One warm-up, then `repeats` timed runs on the current thread count (fewer
+ * when one run is slow: as many as fit in SLOW_BUDGET, at least one); the
+ * median. */
+static double time_median(bench_fn fn, void *ctx, int repeats, int *used) {
+    const int threads = omp_get_max_threads();
+    double med = 0, speedup = 0;
+    time_interleaved(fn, ctx, repeats, &threads, 1, &med, &speedup, used);
+    return med;
 }
 
 /* ---- the kernels under test --------------------------------------------------------- */
