@@ -144,42 +144,53 @@ void pelab_cell_attend(double *out, const pelab_config *cfg, const pelab_cell *c
  * parameters, not its name), the seed, n, d and the dtype only, while a
  * sweep repeats each such tuple over heads, masks and projections: a memo
  * shared by the threads keeps the first result of each (a pure function:
- * the numbers are those of a fresh computation). GEO_MEMO_MAX entries, then
- * it computes without remembering. */
-#define GEO_MEMO_MAX 4096
+ * the numbers are those of a fresh computation). An open-addressing table
+ * of GEO_MEMO_SLOTS slots, filled to at most half; past that it computes
+ * without remembering. */
+#define GEO_MEMO_SLOTS 8192
 
-typedef struct geo_memo_entry {
-    pelab_scheme_id id;
+typedef struct geo_memo_key {
     double params[PELAB_SCHEME_MAX_PARAMS];
     uint64_t seed;
-    int n, d, f32;
+    int id, n, d, f32;
+} geo_memo_key;
+
+typedef struct geo_memo_entry {
+    int used;
+    geo_memo_key key;
     pelab_geometry_result g;
 } geo_memo_entry;
 
-static geo_memo_entry g_geo_memo[GEO_MEMO_MAX];
+static geo_memo_entry g_geo_memo[GEO_MEMO_SLOTS];
 static int g_geo_memo_count;
 
-static int geo_memo_match(const geo_memo_entry *e, const pelab_scheme *s, uint64_t seed, int n, int d, int f32) {
-    return e->id == s->id && memcmp(e->params, s->params, sizeof e->params) == 0 && e->seed == seed && e->n == n &&
-           e->d == d && e->f32 == f32;
+/* The slot holding key, or the empty slot where it would go. Call inside the
+ * critical section. */
+static geo_memo_entry *geo_memo_slot(const geo_memo_key *key) {
+    size_t h = (size_t)pelab_hash_bytes(key, sizeof *key) & (GEO_MEMO_SLOTS - 1);
+    while (g_geo_memo[h].used && memcmp(&g_geo_memo[h].key, key, sizeof *key) != 0) h = (h + 1) & (GEO_MEMO_SLOTS - 1);
+    return &g_geo_memo[h];
 }
 
 static void geometry_cached(pelab_geometry_result *g, const pelab_scheme *s, uint64_t seed, int n, int d, int f32) {
+    geo_memo_key key;
+    memset(&key, 0, sizeof key); /* padding too: keys are compared and hashed as bytes */
+    memcpy(key.params, s->params, sizeof key.params);
+    key.seed = seed, key.id = (int)s->id, key.n = n, key.d = d, key.f32 = f32;
     int hit = 0;
 #pragma omp critical(pelab_geo_memo)
-    for (int i = 0; i < g_geo_memo_count && !hit; i++)
-        if (geo_memo_match(&g_geo_memo[i], s, seed, n, d, f32)) *g = g_geo_memo[i].g, hit = 1;
+    {
+        const geo_memo_entry *e = geo_memo_slot(&key);
+        if (e->used) *g = e->g, hit = 1;
+    }
     if (hit) return;
     pelab_geometry_measure(g, s, seed, n, d, f32);
 #pragma omp critical(pelab_geo_memo)
     {
-        int dup = 0;
-        for (int i = 0; i < g_geo_memo_count && !dup; i++) dup = geo_memo_match(&g_geo_memo[i], s, seed, n, d, f32);
-        if (!dup && g_geo_memo_count < GEO_MEMO_MAX) {
-            geo_memo_entry *e = &g_geo_memo[g_geo_memo_count++];
-            e->id = s->id;
-            memcpy(e->params, s->params, sizeof e->params);
-            e->seed = seed, e->n = n, e->d = d, e->f32 = f32, e->g = *g;
+        geo_memo_entry *e = geo_memo_slot(&key);
+        if (!e->used && g_geo_memo_count < GEO_MEMO_SLOTS / 2) {
+            e->used = 1, e->key = key, e->g = *g;
+            g_geo_memo_count++;
         }
     }
 }
