@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,11 +132,20 @@ pelab_status pelab_write_file_atomic(const char *path, const char *data, size_t 
 }
 
 pelab_status pelab_read_file(char **data, size_t *len, const char *path, pelab_error *err) {
+    return pelab_read_file_max(data, len, path, SIZE_MAX, err);
+}
+
+pelab_status pelab_read_file_max(char **data, size_t *len, const char *path, size_t max, pelab_error *err) {
     FILE *fp = fopen(path, "rb");
     if (!fp) return pelab_error_set(err, PELAB_STATUS_IO, "%s: cannot read: %s", path, strerror(errno));
     size_t cap = 1 << 16, n = 0;
     char *buf = pelab_xmalloc(cap);
     for (;;) {
+        if (n > max) {
+            free(buf);
+            fclose(fp);
+            return pelab_error_set(err, PELAB_STATUS_RUN, "%s: file too large", path);
+        }
         if (n + 1 >= cap) {
             cap *= 2;
             char *nb = realloc(buf, cap);

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pelab/results.h"
+
 /* Growable array of char pointers and their lines. */
 typedef struct ptrs {
     char **p;
@@ -153,37 +155,11 @@ pelab_status pelab_table_parse(pelab_table *t, const char *text, size_t len, con
 
 pelab_status pelab_table_read(pelab_table *t, const char *path, pelab_error *err) {
     memset(t, 0, sizeof *t);
-    FILE *f = fopen(path, "rb");
-    if (!f) return pelab_error_set(err, PELAB_STATUS_IO, "%s: %s", path, strerror(errno));
     char *buf = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (cap - len < 65536) {
-            if (cap > PELAB_TABLE_MAX_BYTES) {
-                free(buf);
-                fclose(f);
-                return pelab_error_set(err, PELAB_STATUS_RUN, "%s: file too large", path);
-            }
-            cap = cap ? cap * 2 : 65536;
-            char *nb = realloc(buf, cap);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                return pelab_error_set(err, PELAB_STATUS_NOMEM, "%s: out of memory", path);
-            }
-            buf = nb;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0) break;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        free(buf);
-        return pelab_error_set(err, PELAB_STATUS_IO, "%s: read error", path);
-    }
-    pelab_status s = pelab_table_parse(t, buf ? buf : "", len, path, err);
+    size_t len = 0;
+    pelab_status s = pelab_read_file_max(&buf, &len, path, PELAB_TABLE_MAX_BYTES, err);
+    if (s) return s;
+    s = pelab_table_parse(t, buf, len, path, err);
     free(buf);
     return s;
 }

@@ -35,8 +35,14 @@ pelab_status pelab_mkdir_p(const char *dir, pelab_error *err);
  * the folder. A reader sees the old file or the new one, never a mix. */
 pelab_status pelab_write_file_atomic(const char *path, const char *data, size_t len, pelab_error *err);
 
-/* Read a whole file into a NUL-terminated malloc'ed buffer. */
+/* Read a whole file into a NUL-terminated malloc'ed buffer (*data, freed by
+ * the caller; *len its length when len is not NULL). IO error naming the
+ * path when it cannot be opened or read. */
 pelab_status pelab_read_file(char **data, size_t *len, const char *path, pelab_error *err);
+
+/* pelab_read_file, refusing a file of more than max bytes ("PATH: file too
+ * large", status RUN) once that many are read, without reading the rest. */
+pelab_status pelab_read_file_max(char **data, size_t *len, const char *path, size_t max, pelab_error *err);
 
 /* s as the inside of a JSON string (quotes, backslashes and control
  * characters escaped) into buf, NUL-terminated; cut short rather than
