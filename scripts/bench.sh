@@ -50,14 +50,20 @@ run() {
 
 # every shape in one run on 1 and 2 threads: the engine rows interleave their
 # repetitions (1, 2, 2, 1, ..) and the run's notes give the 2-thread speedups
+# the issue's target shape once more at the start, the middle and the end: how
+# much its ratio to OpenBLAS moves with the machine's state over the record
+target() { run "target$1" --seq-len 8192 --d-model 64 --threads 2 --no-reference --repeat 11; }
+target 1
 for n in 1024 2048; do run "n$n" --seq-len $n --d-model 64 --threads 1,2 --backward; done
 for n in 4096 8192 16384 32768; do run "n$n" --seq-len $n --d-model 64 --threads 1,2 --backward --no-reference; done
+target 2
 for d in 32 128; do run "d$d" --seq-len 4096 --d-model $d --threads 1,2 --backward --no-reference; done
 run "f64" --seq-len 4096 --d-model 64 --threads 1,2 --dtype f64 --backward --no-reference
 run "causal" --seq-len 8192 --d-model 64 --threads 1,2 --causal --backward --no-reference
 run "h4" --seq-len 4096 --d-model 256 --heads 4 --threads 1,2 --backward --no-reference
 OPENBLAS_CORETYPE=Haswell run "haswell" --seq-len 8192 --d-model 64 --threads 2 --no-reference
 run "mem65536" --seq-len 65536 --d-model 64 --threads 2 --backward --no-reference --no-blas --repeat 1
+target 3
 
 # ---- the tables ----------------------------------------------------------------------
 # busy_of ID: the cores other processes kept busy during run ID (its note)
@@ -67,6 +73,11 @@ g() { awk -F, -v id="$1" -v k="$2" -v t="${3:-2}" '$1 == id && $2 == k && $7 == 
 s() { awk -F, -v id="$1" -v k="$2" -v t="${3:-2}" '$1 == id && $2 == k && $7 == t { v = $8 } END { print (v == "" ? "-" : v) }' "$raw"; }
 # sp ID KERNEL: the 2-thread speedup of KERNEL in run ID (its note: interleaved repetitions)
 sp() { awk -v id="$1" -v k="$2:" '/^## / { cur = $2; sub(":", "", cur) } cur == id && $2 == "speedup" && $3 == k { v = $8; sub("x", "", v) } END { print (v == "" ? "-" : v) }' "$log"; }
+# vb ID [THREADS]: forward vs blas_attention on THREADS (default 2) in run ID (its note: the two
+# interleaved, the median of the ratios of runs moments apart)
+vb() { awk -v id="$1" -v t="${2:-2}" '/^## / { cur = $2; sub(":", "", cur) } cur == id && /forward vs blas_attention on/ && $6 == t { v = $8; sub("x", "", v) } END { print (v == "" ? "-" : v) }' "$log"; }
+# reps_of ID: the interleaved repetitions behind run ID's forward vs blas_attention note
+reps_of() { awk -v id="$1" '/^## / { cur = $2; sub(":", "", cur) } cur == id && /forward vs blas_attention on/ { v = $11 } END { print (v == "" ? "-" : v) }' "$log"; }
 # ratio A B [scale]: A / B * scale, formatted; "-" when either is missing
 ratio() { awk -v a="$1" -v b="$2" -v m="${3:-1}" -v f="${4:-%.2f}" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf f "\n", a / b * m }'; }
 fmt() { awk -v a="$1" 'BEGIN { if (a == "-") print "-"; else printf "%.1f\n", a }'; }
@@ -95,7 +106,9 @@ md=$OUT/README.md
   echo "BENCH_WAIT s per run; above ~0.1 the run's timings, the 2-thread ones first, are disturbed)."
   echo "\`forward\` is the fused forward (out and lse), \`forward_stats\` the same with every row statistic (what"
   echo "\`pelab run\` calls), \`blas_attention\` the unfused OpenBLAS sgemm + softmax + sgemm pipeline"
-  echo "(panels of 256 queries, one per thread, pelab's vectorised exp in the softmax)."
+  echo "(panels of 256 queries, one per thread, pelab's vectorised exp in the softmax). \"x blas_attention\""
+  echo "is the run's note: the pipeline and the fused forward timed interleaved (pipeline, forward,"
+  echo "forward, pipeline, ..), the median of the ratios of runs moments apart."
   echo
   echo "## n = 8192, d = 64, one head, float32, bidirectional"
   echo
@@ -104,10 +117,20 @@ md=$OUT/README.md
   for t in 1 2; do
     id=n8192
     pk=$(g $id fma_peak $t); f=$(g $id forward $t); fs=$(g $id forward_stats $t); fb=$(g $id forward_backward $t)
-    echo "| $t | $(fmt $pk) | $(fmt $f) | $(ratio $f $pk 100 %.0f%%) | $(ratio $f $(g $id blas_attention $t)) | $(fmt $fs) | $(ratio $fs $pk 100 %.0f%%) | $(fmt $fb) | $(ratio $fb $pk 100 %.0f%%) | $(fmt $(g $id blas_sgemm $t)) | $(fmt $(g $id blas_attention $t)) |"
+    echo "| $t | $(fmt $pk) | $(fmt $f) | $(ratio $f $pk 100 %.0f%%) | $(vb $id $t) | $(fmt $fs) | $(ratio $fs $pk 100 %.0f%%) | $(fmt $fb) | $(ratio $fb $pk 100 %.0f%%) | $(fmt $(g $id blas_sgemm $t)) | $(fmt $(g $id blas_attention $t)) |"
   done
   echo
   echo "Other load during the run: $(busy_of n8192) cores."
+  echo
+  echo "The same shape on 2 threads in every run that timed it (\`target1\` first in the record, \`target2\`"
+  echo "in its middle, \`target3\` last): the machine's state moves the ratio from run to run."
+  echo
+  echo "| run | fma_peak | forward | % of peak | blas_attention | x blas_attention | interleaved repetitions | other load |"
+  echo "|---|---|---|---|---|---|---|---|"
+  for id in target1 n8192 target2 target3; do
+    pk=$(g $id fma_peak); f=$(g $id forward)
+    echo "| $id | $(fmt $pk) | $(fmt $f) | $(ratio $f $pk 100 %.0f%%) | $(fmt $(g $id blas_attention)) | $(vb $id) | $(reps_of $id) | $(busy_of $id) |"
+  done
   echo
   echo "## GFLOP/s against n (d = 64, float32)"
   echo
@@ -117,7 +140,7 @@ md=$OUT/README.md
     id=n$n
     f1=$(g $id forward 1); f2=$(g $id forward 2); b1=$(g $id forward_backward 1); b2=$(g $id forward_backward 2)
     p1=$(g $id fma_peak 1); p2=$(g $id fma_peak 2)
-    echo "| $n | $(fmt $f1) | $(ratio $f1 $p1 100 %.0f%%) | $(fmt $f2) | $(ratio $f2 $p2 100 %.0f%%) | $(sp $id forward) | $(fmt $b1) | $(ratio $b1 $p1 100 %.0f%%) | $(fmt $b2) | $(ratio $b2 $p2 100 %.0f%%) | $(sp $id forward_backward) | $(ratio $f2 $(g $id blas_attention 2)) | $(fmt $(g $id reference_forward 1)) | $(busy_of $id) |"
+    echo "| $n | $(fmt $f1) | $(ratio $f1 $p1 100 %.0f%%) | $(fmt $f2) | $(ratio $f2 $p2 100 %.0f%%) | $(sp $id forward) | $(fmt $b1) | $(ratio $b1 $p1 100 %.0f%%) | $(fmt $b2) | $(ratio $b2 $p2 100 %.0f%%) | $(sp $id forward_backward) | $(vb $id) | $(fmt $(g $id reference_forward 1)) | $(busy_of $id) |"
   done
   echo
   echo "## Other shapes (n = 4096 unless said)"
@@ -132,7 +155,7 @@ md=$OUT/README.md
         f64) what="float64 (peak: float64)";; causal) what="causal, n = 8192";;
       esac
       if [ $t = 2 ]; then spd="$(sp $id forward), $(sp $id forward_backward)"; else spd=""; fi
-      echo "| $what | $t | $(fmt $pk) | $(fmt $f) | $(ratio $f $pk 100 %.0f%%) | $(fmt $fs) | $(ratio $fs $pk 100 %.0f%%) | $(fmt $fb) | $(ratio $fb $pk 100 %.0f%%) | $(ratio $f $(g $id blas_attention $t)) | $spd | $(busy_of $id) |"
+      echo "| $what | $t | $(fmt $pk) | $(fmt $f) | $(ratio $f $pk 100 %.0f%%) | $(fmt $fs) | $(ratio $fs $pk 100 %.0f%%) | $(fmt $fb) | $(ratio $fb $pk 100 %.0f%%) | $(vb $id $t) | $spd | $(busy_of $id) |"
     done
   done
   echo
@@ -140,8 +163,8 @@ md=$OUT/README.md
   echo
   echo "| OPENBLAS_CORETYPE | blas_sgemm | blas_attention | forward | forward / blas_attention |"
   echo "|---|---|---|---|---|"
-  echo "| $OPENBLAS_CORETYPE | $(fmt $(g n8192 blas_sgemm)) | $(fmt $(g n8192 blas_attention)) | $(fmt $(g n8192 forward)) | $(ratio $(g n8192 forward) $(g n8192 blas_attention)) |"
-  echo "| Haswell | $(fmt $(g haswell blas_sgemm)) | $(fmt $(g haswell blas_attention)) | $(fmt $(g haswell forward)) | $(ratio $(g haswell forward) $(g haswell blas_attention)) |"
+  echo "| $OPENBLAS_CORETYPE | $(fmt $(g n8192 blas_sgemm)) | $(fmt $(g n8192 blas_attention)) | $(fmt $(g n8192 forward)) | $(vb n8192) |"
+  echo "| Haswell | $(fmt $(g haswell blas_sgemm)) | $(fmt $(g haswell blas_attention)) | $(fmt $(g haswell forward)) | $(vb haswell) |"
   echo
   echo "## Memory: n = 65536, d = 64, forward + backward, 2 threads"
   echo

@@ -141,20 +141,26 @@ typedef void (*bench_fn)(void *ctx);
 #define MAX_REPS 64
 #define SLOW_BUDGET 10.0 /* s: a slow kernel gets at most this much time after its warm-up */
 
-/* Times fn on each of the nt thread counts ts_threads[], interleaved: a
- * warm-up on each, then rounds of one run per count (ascending, then
- * descending, alternately, so a drift in the load hits every count alike).
- * med[i]: the median time on ts_threads[i]; speedup[i]: the median over the
- * rounds of time(count 0) / time(count i), the ratio of runs taken moments
- * apart. The round count is cut when runs are slow: as many as fit in
- * SLOW_BUDGET after the warm-ups, at least one. */
-static void time_interleaved(bench_fn fn, void *ctx, int repeats, const int *ts_threads, int nt, double *med,
-                             double *speedup, int *used) {
+/* One contestant of an interleaved timing: fn(ctx) on `threads` threads. */
+typedef struct bench_entry {
+    bench_fn fn;
+    void *ctx;
+    int threads;
+} bench_entry;
+
+/* Times the ne entries interleaved: a warm-up of each, then rounds of one run
+ * per entry (in order, then in reverse, alternately, so that a drift in the
+ * machine's load hits every entry alike). med[i]: entry i's median time;
+ * ratio[i]: the median over the rounds of time(entry 0) / time(entry i), the
+ * ratio of runs taken moments apart. The round count is cut when runs are
+ * slow: as many as fit in SLOW_BUDGET after the warm-ups, at least one. */
+static void time_interleaved(const bench_entry *e, int ne, int repeats, double *med, double *ratio, int *used) {
+    PELAB_ASSERT(ne >= 1 && ne <= PELAB_BENCH_MAX_THREAD_COUNTS);
     double warm = 0;
-    for (int i = 0; i < nt; i++) {
-        omp_set_num_threads(ts_threads[i]);
+    for (int i = 0; i < ne; i++) {
+        omp_set_num_threads(e[i].threads);
         const double t0 = omp_get_wtime();
-        fn(ctx);
+        e[i].fn(e[i].ctx);
         warm += omp_get_wtime() - t0;
     }
     int reps = repeats < MAX_REPS ? repeats : MAX_REPS;
@@ -164,19 +170,19 @@ static void time_interleaved(bench_fn fn, void *ctx, int repeats, const int *ts_
     }
     double ts[PELAB_BENCH_MAX_THREAD_COUNTS][MAX_REPS] = {{0}};
     for (int r = 0; r < reps; r++)
-        for (int x = 0; x < nt; x++) {
-            const int i = r % 2 ? nt - 1 - x : x;
-            omp_set_num_threads(ts_threads[i]);
+        for (int x = 0; x < ne; x++) {
+            const int i = r % 2 ? ne - 1 - x : x;
+            omp_set_num_threads(e[i].threads);
             const double t0 = omp_get_wtime();
-            fn(ctx);
+            e[i].fn(e[i].ctx);
             ts[i][r] = omp_get_wtime() - t0;
         }
-    for (int i = 0; i < nt; i++) {
-        double ratio[MAX_REPS] = {0}; /* reps >= 1: every median input is written below */
-        for (int r = 0; r < reps; r++) ratio[r] = ts[0][r] / ts[i][r];
-        speedup[i] = median(ratio, reps);
+    for (int i = 0; i < ne; i++) {
+        double q[MAX_REPS] = {0}; /* reps >= 1: every median input is written below */
+        for (int r = 0; r < reps; r++) q[r] = ts[0][r] / ts[i][r];
+        ratio[i] = median(q, reps);
     }
-    for (int i = 0; i < nt; i++) med[i] = median(ts[i], reps);
+    for (int i = 0; i < ne; i++) med[i] = median(ts[i], reps);
     *used = reps;
 }
 
@@ -184,9 +190,9 @@ static void time_interleaved(bench_fn fn, void *ctx, int repeats, const int *ts_
  * when one run is slow: as many as fit in SLOW_BUDGET, at least one); the
  * median. */
 static double time_median(bench_fn fn, void *ctx, int repeats, int *used) {
-    const int threads = omp_get_max_threads();
-    double med = 0, speedup = 0;
-    time_interleaved(fn, ctx, repeats, &threads, 1, &med, &speedup, used);
+    const bench_entry e = {fn, ctx, omp_get_max_threads()};
+    double med = 0, ratio = 0;
+    time_interleaved(&e, 1, repeats, &med, &ratio, used);
     return med;
 }
 
@@ -362,8 +368,10 @@ static void *fill_random(size_t count, int f64, uint64_t stream) {
 static void engine_rows(const pelab_bench_config *cfg, bench_fn fn, bench_ctx *c, const char *kernel,
                         double flops, pelab_bench_emit emit, void *ctx) {
     double med[PELAB_BENCH_MAX_THREAD_COUNTS], sp[PELAB_BENCH_MAX_THREAD_COUNTS];
+    bench_entry e[PELAB_BENCH_MAX_THREAD_COUNTS];
+    for (int i = 0; i < cfg->n_threads; i++) e[i] = (bench_entry){fn, c, cfg->threads[i]};
     int reps = 0;
-    time_interleaved(fn, c, cfg->repeats, cfg->threads, cfg->n_threads, med, sp, &reps);
+    time_interleaved(e, cfg->n_threads, cfg->repeats, med, sp, &reps);
     for (int i = 0; i < cfg->n_threads; i++) emit_row(emit, ctx, kernel, cfg->threads[i], med[i], flops);
     if (reps < cfg->repeats) emit_note(emit, ctx, "%s: %d repetition(s) (slow)", kernel, reps);
     for (int i = 1; i < cfg->n_threads; i++)
@@ -452,9 +460,14 @@ void pelab_bench_run(const pelab_bench_config *cfg, pelab_bench_emit emit, void 
             free(c.P);
             c.P = NULL;
             openblas_set_num_threads(1); /* the pipeline calls it from T threads at once */
-            omp_set_num_threads(T);
-            t = time_median(run_blas_attention, &c, cfg->repeats, &reps);
-            emit_row(emit, ctx, "blas_attention", T, t, fwd_flops);
+            /* the pipeline and the fused forward interleaved: their ratio
+             * compares runs taken moments apart, as the speedups do */
+            const bench_entry pair[2] = {{run_blas_attention, &c, T}, {run_forward, &c, T}};
+            double pmed[2], pratio[2];
+            time_interleaved(pair, 2, cfg->repeats, pmed, pratio, &reps);
+            emit_row(emit, ctx, "blas_attention", T, pmed[0], fwd_flops);
+            emit_note(emit, ctx, "forward vs blas_attention on %d thread(s): %.2fx (median over %d interleaved "
+                      "repetitions of time of blas_attention / time of forward)", T, pratio[1], reps);
         }
         openblas_set_num_threads(saved_threads);
     }

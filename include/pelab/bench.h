@@ -11,7 +11,9 @@
  *                               thread), when P (H, n, n) fits in ~1 GiB
  *   blas_sgemm / blas_dgemm     OpenBLAS gemm at the shape n x n x D
  *   blas_attention              OpenBLAS gemm + softmax + gemm per panel of
- *                               queries (the unfused pipeline)
+ *                               queries (the unfused pipeline), timed
+ *                               interleaved with the forward: a note gives
+ *                               their ratio (median of runs moments apart)
  * Every time is the median of several repetitions after a warm-up. GFLOP/s
  * follow one convention: forward 4 n^2 D, forward+backward 14 n^2 D (the
  * backward recomputes the scores), gemm 2 n^2 D, D = head width x heads; a
@@ -66,7 +68,8 @@ double pelab_bench_max_rss_mib(void);
 /* Runs every row of cfg in order: fma_peak (per thread count), forward,
  * forward_stats, forward_backward (each on every thread count, interleaved,
  * then a note with the speedups over the first count), then (after noting
- * the peak memory) the reference rows and the BLAS rows per thread count. */
+ * the peak memory) the reference rows and the BLAS rows per thread count,
+ * each count's blas_attention with a note: forward vs blas_attention. */
 void pelab_bench_run(const pelab_bench_config *cfg, pelab_bench_emit emit, void *ctx);
 
 #endif /* PELAB_BENCH_H */
