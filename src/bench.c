@@ -327,6 +327,40 @@ static void run_blas_attention(void *p) {
         free(S);
     }
 }
+
+/* The same pipeline as a framework runs it: per head and panel of rows (the
+ * panel bounded as in run_blas_gemm), one gemm call on every thread
+ * (OpenBLAS's own threading), the softmax rows in parallel, one gemm call. */
+static void run_blas_attention_mt(void *p) {
+    bench_ctx *c = p;
+    const int n = c->n, D = c->D, H = c->H, dh = D / H, f64 = c->cfg->f64, causal = c->cfg->causal;
+    const double scale = 1.0 / sqrt((double)dh);
+    size_t pr = GEMM_PANEL_ELEMS / (size_t)n;
+    if (pr > (size_t)n) pr = (size_t)n;
+    if (pr < 1) pr = 1;
+    for (int h = 0; h < H; h++)
+        for (int i0 = 0; i0 < n; i0 += (int)pr) {
+            const int m = n - i0 < (int)pr ? n - i0 : (int)pr;
+            const size_t off = (size_t)i0 * D + (size_t)h * dh;
+            if (f64) {
+                double *s = c->P;
+                cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, dh, scale, (double *)c->q + off, D,
+                            (double *)c->k + h * dh, D, 0.0, s, n);
+#pragma omp parallel for schedule(static)
+                for (int r = 0; r < m; r++) softmax_row_f64(s + (size_t)r * n, causal ? i0 + r + 1 : n, n);
+                cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, dh, n, 1.0, s, n, (double *)c->v + h * dh, D,
+                            0.0, (double *)c->out + off, D);
+            } else {
+                float *s = c->P;
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, dh, (float)scale, (float *)c->q + off, D,
+                            (float *)c->k + h * dh, D, 0.0f, s, n);
+#pragma omp parallel for schedule(static)
+                for (int r = 0; r < m; r++) softmax_row_f32(s + (size_t)r * n, causal ? i0 + r + 1 : n, n);
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, dh, n, 1.0f, s, n, (float *)c->v + h * dh, D,
+                            0.0f, (float *)c->out + off, D);
+            }
+        }
+}
 #endif
 
 /* ---- the run -------------------------------------------------------------------------- */
@@ -468,6 +502,15 @@ void pelab_bench_run(const pelab_bench_config *cfg, pelab_bench_emit emit, void 
             emit_row(emit, ctx, "blas_attention", T, pmed[0], fwd_flops);
             emit_note(emit, ctx, "forward vs blas_attention on %d thread(s): %.2fx (median over %d interleaved "
                       "repetitions of time of blas_attention / time of forward)", T, pratio[1], reps);
+            c.P = pelab_xmalloc(pr * (size_t)n * es);
+            openblas_set_num_threads(T);
+            const bench_entry mt[2] = {{run_blas_attention_mt, &c, T}, {run_forward, &c, T}};
+            time_interleaved(mt, 2, cfg->repeats, pmed, pratio, &reps);
+            emit_row(emit, ctx, "blas_attention_mt", T, pmed[0], fwd_flops);
+            emit_note(emit, ctx, "forward vs blas_attention_mt on %d thread(s): %.2fx (median over %d interleaved "
+                      "repetitions of time of blas_attention_mt / time of forward)", T, pratio[1], reps);
+            free(c.P);
+            c.P = NULL;
         }
         openblas_set_num_threads(saved_threads);
     }

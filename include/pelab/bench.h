@@ -14,6 +14,9 @@
  *                               queries (the unfused pipeline), timed
  *                               interleaved with the forward: a note gives
  *                               their ratio (median of runs moments apart)
+ *   blas_attention_mt           the pipeline as a framework runs it: per panel
+ *                               of rows, one threaded gemm call, the softmax,
+ *                               one threaded gemm call; its own ratio note
  * Every time is the median of several repetitions after a warm-up. GFLOP/s
  * follow one convention: forward 4 n^2 D, forward+backward 14 n^2 D (the
  * backward recomputes the scores), gemm 2 n^2 D, D = head width x heads; a
@@ -69,7 +72,8 @@ double pelab_bench_max_rss_mib(void);
  * forward_stats, forward_backward (each on every thread count, interleaved,
  * then a note with the speedups over the first count), then (after noting
  * the peak memory) the reference rows and the BLAS rows per thread count,
- * each count's blas_attention with a note: forward vs blas_attention. */
+ * each count's blas_attention and blas_attention_mt with a note each:
+ * forward vs the pipeline. */
 void pelab_bench_run(const pelab_bench_config *cfg, pelab_bench_emit emit, void *ctx);
 
 #endif /* PELAB_BENCH_H */
