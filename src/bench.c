@@ -257,13 +257,17 @@ static void run_reference_forward_backward(void *p) {
 #define GEMM_PANEL_ELEMS ((size_t)1 << 24) /* C panel of the plain gemm: 64 MiB of floats */
 #define ATTN_PANEL 256                     /* query rows per panel of the BLAS pipeline */
 
+/* rows per panel of an n-column score matrix within GEMM_PANEL_ELEMS, 1 .. n */
+static size_t gemm_panel_rows(int n) {
+    const size_t pr = GEMM_PANEL_ELEMS / (size_t)n;
+    return pr > (size_t)n ? (size_t)n : pr < 1 ? 1 : pr;
+}
+
 /* S (rows, n) = Q_panel K^T per head, in panels that bound the memory */
 static void run_blas_gemm(void *p) {
     bench_ctx *c = p;
     const int n = c->n, D = c->D, dh = c->D / c->H;
-    size_t pr = GEMM_PANEL_ELEMS / (size_t)n;
-    if (pr > (size_t)n) pr = (size_t)n;
-    if (pr < 1) pr = 1;
+    const size_t pr = gemm_panel_rows(n);
     for (int h = 0; h < c->H; h++)
         for (int i0 = 0; i0 < n; i0 += (int)pr) {
             const int m = n - i0 < (int)pr ? n - i0 : (int)pr;
@@ -293,73 +297,60 @@ BENCH_SOFTMAX_(float, f32)
 BENCH_SOFTMAX_(double, f64)
 #undef BENCH_SOFTMAX_
 
-/* per head and panel of ATTN_PANEL queries, one thread each (single-threaded
- * BLAS): S = scale Q_p K^T (gemm), softmax rows, O_p = P V (gemm) */
+/* One panel of the unfused pipeline, rows i0 .. i0+m-1 of head h: S (m, n) =
+ * scale Q_p K^T (gemm), the softmax of each row (on every thread when par),
+ * out_p = S V (gemm). */
+static void blas_panel(bench_ctx *c, void *S, int h, int i0, int m, int par) {
+    const int n = c->n, D = c->D, dh = D / c->H, causal = c->cfg->causal;
+    const size_t off = (size_t)i0 * D + (size_t)h * dh;
+    const double scale = 1.0 / sqrt((double)dh);
+    if (c->cfg->f64) {
+        double *s = S;
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, dh, scale, (double *)c->q + off, D,
+                    (double *)c->k + h * dh, D, 0.0, s, n);
+#pragma omp parallel for if (par) schedule(static)
+        for (int r = 0; r < m; r++) softmax_row_f64(s + (size_t)r * n, causal ? i0 + r + 1 : n, n);
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, dh, n, 1.0, s, n, (double *)c->v + h * dh, D, 0.0,
+                    (double *)c->out + off, D);
+    } else {
+        float *s = S;
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, dh, (float)scale, (float *)c->q + off, D,
+                    (float *)c->k + h * dh, D, 0.0f, s, n);
+#pragma omp parallel for if (par) schedule(static)
+        for (int r = 0; r < m; r++) softmax_row_f32(s + (size_t)r * n, causal ? i0 + r + 1 : n, n);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, dh, n, 1.0f, s, n, (float *)c->v + h * dh, D,
+                    0.0f, (float *)c->out + off, D);
+    }
+}
+
+/* blas_attention: per head and panel of ATTN_PANEL queries, one thread each
+ * (single-threaded BLAS) */
 static void run_blas_attention(void *p) {
     bench_ctx *c = p;
-    const int n = c->n, D = c->D, H = c->H, dh = D / H, f64 = c->cfg->f64, causal = c->cfg->causal;
+    const int n = c->n, H = c->H;
     const int np = (n + ATTN_PANEL - 1) / ATTN_PANEL;
-    const double scale = 1.0 / sqrt((double)dh);
 #pragma omp parallel
     {
-        void *S = pelab_xmalloc((size_t)ATTN_PANEL * n * (f64 ? sizeof(double) : sizeof(float)));
+        void *S = pelab_xmalloc((size_t)ATTN_PANEL * n * (c->cfg->f64 ? sizeof(double) : sizeof(float)));
 #pragma omp for schedule(dynamic, 1)
         for (long it = 0; it < (long)H * np; it++) {
             const int h = (int)(it / np), i0 = (int)(it % np) * ATTN_PANEL;
-            const int m = n - i0 < ATTN_PANEL ? n - i0 : ATTN_PANEL;
-            const size_t off = (size_t)i0 * D + (size_t)h * dh;
-            if (f64) {
-                double *s = S;
-                cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, dh, scale, (double *)c->q + off, D,
-                            (double *)c->k + h * dh, D, 0.0, s, n);
-                for (int r = 0; r < m; r++) softmax_row_f64(s + (size_t)r * n, causal ? i0 + r + 1 : n, n);
-                cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, dh, n, 1.0, s, n, (double *)c->v + h * dh, D,
-                            0.0, (double *)c->out + off, D);
-            } else {
-                float *s = S;
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, dh, (float)scale, (float *)c->q + off, D,
-                            (float *)c->k + h * dh, D, 0.0f, s, n);
-                for (int r = 0; r < m; r++) softmax_row_f32(s + (size_t)r * n, causal ? i0 + r + 1 : n, n);
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, dh, n, 1.0f, s, n, (float *)c->v + h * dh, D,
-                            0.0f, (float *)c->out + off, D);
-            }
+            blas_panel(c, S, h, i0, n - i0 < ATTN_PANEL ? n - i0 : ATTN_PANEL, 0);
         }
         free(S);
     }
 }
 
-/* The same pipeline as a framework runs it: per head and panel of rows (the
- * panel bounded as in run_blas_gemm), one gemm call on every thread
- * (OpenBLAS's own threading), the softmax rows in parallel, one gemm call. */
+/* blas_attention_mt, the same pipeline as a framework runs it: per head and
+ * panel of rows (bounded as in run_blas_gemm, in c->P), one gemm call on
+ * every thread (OpenBLAS's own threading), the softmax rows in parallel, one
+ * gemm call. */
 static void run_blas_attention_mt(void *p) {
     bench_ctx *c = p;
-    const int n = c->n, D = c->D, H = c->H, dh = D / H, f64 = c->cfg->f64, causal = c->cfg->causal;
-    const double scale = 1.0 / sqrt((double)dh);
-    size_t pr = GEMM_PANEL_ELEMS / (size_t)n;
-    if (pr > (size_t)n) pr = (size_t)n;
-    if (pr < 1) pr = 1;
-    for (int h = 0; h < H; h++)
-        for (int i0 = 0; i0 < n; i0 += (int)pr) {
-            const int m = n - i0 < (int)pr ? n - i0 : (int)pr;
-            const size_t off = (size_t)i0 * D + (size_t)h * dh;
-            if (f64) {
-                double *s = c->P;
-                cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, dh, scale, (double *)c->q + off, D,
-                            (double *)c->k + h * dh, D, 0.0, s, n);
-#pragma omp parallel for schedule(static)
-                for (int r = 0; r < m; r++) softmax_row_f64(s + (size_t)r * n, causal ? i0 + r + 1 : n, n);
-                cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, dh, n, 1.0, s, n, (double *)c->v + h * dh, D,
-                            0.0, (double *)c->out + off, D);
-            } else {
-                float *s = c->P;
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, dh, (float)scale, (float *)c->q + off, D,
-                            (float *)c->k + h * dh, D, 0.0f, s, n);
-#pragma omp parallel for schedule(static)
-                for (int r = 0; r < m; r++) softmax_row_f32(s + (size_t)r * n, causal ? i0 + r + 1 : n, n);
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, dh, n, 1.0f, s, n, (float *)c->v + h * dh, D,
-                            0.0f, (float *)c->out + off, D);
-            }
-        }
+    const int n = c->n;
+    const size_t pr = gemm_panel_rows(n);
+    for (int h = 0; h < c->H; h++)
+        for (int i0 = 0; i0 < n; i0 += (int)pr) blas_panel(c, c->P, h, i0, n - i0 < (int)pr ? n - i0 : (int)pr, 1);
 }
 #endif
 
@@ -413,6 +404,40 @@ static void engine_rows(const pelab_bench_config *cfg, bench_fn fn, bench_ctx *c
                   "time on %d / time on %d)", kernel, cfg->threads[i], cfg->threads[0], sp[i], reps,
                   cfg->threads[0], cfg->threads[i]);
 }
+
+#if defined(PELAB_HAVE_OPENBLAS)
+/* Times an unfused pipeline interleaved with the fused forward on T threads
+ * (their ratio then compares runs taken moments apart, as the speedups do),
+ * emits its row and the ratio, then checks that it computes what the forward
+ * computes: a note with max |out_pipeline - out_forward| / max |out_forward|. */
+static void pipeline_rows(const pelab_bench_config *cfg, bench_ctx *c, bench_fn fn, const char *kernel, int T,
+                          double flops, pelab_bench_emit emit, void *ctx) {
+    const bench_entry pair[2] = {{fn, c, T}, {run_forward, c, T}};
+    double med[2], ratio[2];
+    int reps = 0;
+    time_interleaved(pair, 2, cfg->repeats, med, ratio, &reps);
+    emit_row(emit, ctx, kernel, T, med[0], flops);
+    emit_note(emit, ctx, "forward vs %s on %d thread(s): %.2fx (median over %d interleaved repetitions of time of "
+              "%s / time of forward)", kernel, T, ratio[1], reps, kernel);
+    const size_t es = cfg->f64 ? sizeof(double) : sizeof(float);
+    void *mine = pelab_xmalloc(c->nD * es);
+    omp_set_num_threads(T);
+    fn(c);
+    memcpy(mine, c->out, c->nD * es);
+    run_forward(c);
+    double diff = 0, big = 0;
+    for (size_t i = 0; i < c->nD; i++) {
+        const double a = cfg->f64 ? ((double *)mine)[i] : ((float *)mine)[i];
+        const double b = cfg->f64 ? ((double *)c->out)[i] : ((float *)c->out)[i];
+        diff = fmax(diff, fabs(a - b)); /* fmax ignores a NaN: the isnan below catches it */
+        if (isnan(a) || isnan(b)) diff = INFINITY;
+        big = fmax(big, fabs(b));
+    }
+    free(mine);
+    emit_note(emit, ctx, "%s agrees with the forward: max |diff| / max |out| = %.1e", kernel,
+              big > 0 ? diff / big : diff);
+}
+#endif
 
 void pelab_bench_run(const pelab_bench_config *cfg, pelab_bench_emit emit, void *ctx) {
     const int n = cfg->seq_len, D = cfg->d_model, H = cfg->heads, f64 = cfg->f64;
@@ -482,9 +507,7 @@ void pelab_bench_run(const pelab_bench_config *cfg, pelab_bench_emit emit, void 
         const char *ct = getenv("OPENBLAS_CORETYPE");
         emit_note(emit, ctx, "BLAS: %s; kernel core %s (OPENBLAS_CORETYPE=%s)", openblas_get_config(),
                   openblas_get_corename(), ct ? ct : "unset");
-        size_t pr = GEMM_PANEL_ELEMS / (size_t)n;
-        if (pr > (size_t)n) pr = (size_t)n;
-        if (pr < 1) pr = 1;
+        const size_t pr = gemm_panel_rows(n);
         for (int i = 0; i < cfg->n_threads; i++) {
             const int T = cfg->threads[i];
             c.P = pelab_xmalloc(pr * (size_t)n * es);
@@ -494,21 +517,10 @@ void pelab_bench_run(const pelab_bench_config *cfg, pelab_bench_emit emit, void 
             free(c.P);
             c.P = NULL;
             openblas_set_num_threads(1); /* the pipeline calls it from T threads at once */
-            /* the pipeline and the fused forward interleaved: their ratio
-             * compares runs taken moments apart, as the speedups do */
-            const bench_entry pair[2] = {{run_blas_attention, &c, T}, {run_forward, &c, T}};
-            double pmed[2], pratio[2];
-            time_interleaved(pair, 2, cfg->repeats, pmed, pratio, &reps);
-            emit_row(emit, ctx, "blas_attention", T, pmed[0], fwd_flops);
-            emit_note(emit, ctx, "forward vs blas_attention on %d thread(s): %.2fx (median over %d interleaved "
-                      "repetitions of time of blas_attention / time of forward)", T, pratio[1], reps);
+            pipeline_rows(cfg, &c, run_blas_attention, "blas_attention", T, fwd_flops, emit, ctx);
             c.P = pelab_xmalloc(pr * (size_t)n * es);
             openblas_set_num_threads(T);
-            const bench_entry mt[2] = {{run_blas_attention_mt, &c, T}, {run_forward, &c, T}};
-            time_interleaved(mt, 2, cfg->repeats, pmed, pratio, &reps);
-            emit_row(emit, ctx, "blas_attention_mt", T, pmed[0], fwd_flops);
-            emit_note(emit, ctx, "forward vs blas_attention_mt on %d thread(s): %.2fx (median over %d interleaved "
-                      "repetitions of time of blas_attention_mt / time of forward)", T, pratio[1], reps);
+            pipeline_rows(cfg, &c, run_blas_attention_mt, "blas_attention_mt", T, fwd_flops, emit, ctx);
             free(c.P);
             c.P = NULL;
         }
