@@ -54,7 +54,8 @@ run() {
 # much its ratio to OpenBLAS moves with the machine's state over the record
 target() { run "target$1" --seq-len 8192 --d-model 64 --threads 2 --no-reference --repeat 11; }
 target 1
-for n in 1024 2048; do run "n$n" --seq-len $n --d-model 64 --threads 1,2 --backward; done
+# (small shapes take milliseconds: a hiccup of the machine is a larger share of one run, so more of them)
+for n in 1024 2048; do run "n$n" --seq-len $n --d-model 64 --threads 1,2 --backward --repeat 15; done
 for n in 4096 8192 16384 32768; do run "n$n" --seq-len $n --d-model 64 --threads 1,2 --backward --no-reference; done
 target 2
 for d in 32 128; do run "d$d" --seq-len 4096 --d-model $d --threads 1,2 --backward --no-reference; done
