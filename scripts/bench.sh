@@ -8,7 +8,7 @@
 #
 # OpenBLAS picks its kernels when it loads: this script sets
 # OPENBLAS_CORETYPE=SkylakeX (its AVX-512 kernels; BENCH_CORETYPE=NAME for
-# another), whatever the environment says; the record says which was used. Takes about ten minutes on 2 cores; run it
+# another), whatever the environment says; the record says which was used. Takes about fifteen minutes on 2 cores; run it
 # on a quiet machine (timings on a shared one are noisy; the ratios within a
 # run much less so).
 set -euo pipefail
@@ -48,12 +48,12 @@ run() {
   "$PELAB" bench "$@" --format csv 2>>"$log" | tail -n +2 | sed "s/^/$id,/" >>"$raw"
 }
 
-# every shape in one run on 1 and 2 threads: the engine rows interleave their
-# repetitions (1, 2, 2, 1, ..) and the run's notes give the 2-thread speedups
 # the target shape once more at the start, the middle and the end: how
 # much its ratio to OpenBLAS moves with the machine's state over the record
 target() { run "target$1" --seq-len 8192 --d-model 64 --threads 2 --no-reference --repeat 11; }
 target 1
+# every shape in one run on 1 and 2 threads: the engine rows interleave their
+# repetitions (1, 2, 2, 1, ..) and the run's notes give the 2-thread speedups
 # (small shapes take milliseconds: a hiccup of the machine is a larger share of one run, so more of them)
 for n in 1024 2048; do run "n$n" --seq-len $n --d-model 64 --threads 1,2 --backward --repeat 15; done
 for n in 4096 8192 16384 32768; do run "n$n" --seq-len $n --d-model 64 --threads 1,2 --backward --no-reference; done
