@@ -507,23 +507,21 @@ void pelab_bench_run(const pelab_bench_config *cfg, pelab_bench_emit emit, void 
         const char *ct = getenv("OPENBLAS_CORETYPE");
         emit_note(emit, ctx, "BLAS: %s; kernel core %s (OPENBLAS_CORETYPE=%s)", openblas_get_config(),
                   openblas_get_corename(), ct ? ct : "unset");
-        const size_t pr = gemm_panel_rows(n);
+        /* the score panel of blas_sgemm and blas_attention_mt (blas_attention
+         * allocates its own, one per thread) */
+        c.P = pelab_xmalloc(gemm_panel_rows(n) * (size_t)n * es);
         for (int i = 0; i < cfg->n_threads; i++) {
             const int T = cfg->threads[i];
-            c.P = pelab_xmalloc(pr * (size_t)n * es);
             openblas_set_num_threads(T);
             double t = time_median(run_blas_gemm, &c, cfg->repeats, &reps);
             emit_row(emit, ctx, f64 ? "blas_dgemm" : "blas_sgemm", T, t, 2.0 * n * (double)n * D);
-            free(c.P);
-            c.P = NULL;
             openblas_set_num_threads(1); /* the pipeline calls it from T threads at once */
             pipeline_rows(cfg, &c, run_blas_attention, "blas_attention", T, fwd_flops, emit, ctx);
-            c.P = pelab_xmalloc(pr * (size_t)n * es);
             openblas_set_num_threads(T);
             pipeline_rows(cfg, &c, run_blas_attention_mt, "blas_attention_mt", T, fwd_flops, emit, ctx);
-            free(c.P);
-            c.P = NULL;
         }
+        free(c.P);
+        c.P = NULL;
         openblas_set_num_threads(saved_threads);
     }
 #else
