@@ -7,5 +7,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cppcheck --enable=warning,portability,performance --std=c11 --inline-suppr --error-exitcode=1 -q \
-  -Iinclude -D__GNUC__ -DPELAB_VERSION='"lint"' -D_POSIX_C_SOURCE=200809L src/
+  -Iinclude -Isrc/cli -D__GNUC__ -DPELAB_VERSION='"lint"' -D_POSIX_C_SOURCE=200809L src/
 echo "lint: cppcheck clean (warning, portability, performance)"

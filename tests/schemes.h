@@ -5,7 +5,7 @@
 
 #include <stdlib.h>
 
-#include "pelab/encoding.h"
+#include "pelab/pe/encoding.h"
 
 /* The built-in `id` with every parameter at its default. */
 static inline pelab_scheme scheme(pelab_scheme_id id) {

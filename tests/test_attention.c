@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pelab/attention.h"
-#include "pelab/rng.h"
-#include "pelab/status.h"
+#include "pelab/kernels/attention.h"
+#include "pelab/base/rng.h"
+#include "pelab/base/status.h"
 #include "test.h"
 
 /* ---- helpers ------------------------------------------------------------------ */

@@ -7,9 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "pelab/claims.h"
-#include "pelab/results.h"
-#include "pelab/table.h"
+#include "pelab/study/claims.h"
+#include "pelab/lab/results.h"
+#include "pelab/io/table.h"
 #include "test.h"
 
 /* ---- helpers ------------------------------------------------------------------ */

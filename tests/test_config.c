@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pelab/config.h"
-#include "pelab/rng.h"
+#include "pelab/lab/config.h"
+#include "pelab/base/rng.h"
 #include "test.h"
 
 /* ---- helpers ----------------------------------------------------------------- */

@@ -5,9 +5,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "pelab/encoding.h"
-#include "pelab/rng.h"
-#include "pelab/status.h"
+#include "pelab/pe/encoding.h"
+#include "pelab/base/rng.h"
+#include "pelab/base/status.h"
 #include "schemes.h"
 #include "test.h"
 

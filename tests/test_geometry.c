@@ -13,10 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "pelab/cli.h"
-#include "pelab/encoding.h"
-#include "pelab/geometry.h"
-#include "pelab/status.h"
+#include "pelab/pe/encoding.h"
+#include "pelab/pe/geometry.h"
+#include "pelab/base/status.h"
 #include "schemes.h"
 #include "test.h"
 
@@ -571,65 +570,6 @@ static void test_timing_4096(void) {
     }
 }
 
-/* ---- the CLI ---------------------------------------------------------------- */
-
-/* Run `pelab geometry ARGS` in-process; its stdout goes to buf. */
-static int run_cli(char *buf, size_t len, int argc, char **argv) {
-    char path[] = "/tmp/pelab_test_geometry_XXXXXX";
-    int fd = mkstemp(path);
-    if (fd < 0) abort();
-    fflush(stdout);
-    int saved = dup(1);
-    dup2(fd, 1);
-    int rc = pelab_cli_geometry(argc, argv);
-    fflush(stdout);
-    dup2(saved, 1);
-    close(saved);
-    lseek(fd, 0, SEEK_SET);
-    ssize_t got = read(fd, buf, len - 1);
-    buf[got > 0 ? got : 0] = '\0';
-    close(fd);
-    unlink(path);
-    return rc;
-}
-
-static void test_cli(void) {
-    static char buf[1 << 16];
-    char *a1[] = {"--scheme", "rope", "--d-model", "128", "--max-distance", "3", "--format", "csv"};
-    ASSERT_EQ(run_cli(buf, sizeof buf, 8, a1), 0);
-    ASSERT_STR_CONTAINS(buf, "distance,bound\n0,32.5\n1,");
-    int lines = 0;
-    for (char *c = buf; *c; c++) lines += *c == '\n';
-    ASSERT_EQ(lines, 5);
-    char *a2[] = {"--scheme", "index", "--d-model", "8", "--seq-len", "5", "--format", "csv"};
-    ASSERT_EQ(run_cli(buf, sizeof buf, 8, a2), 0);
-    ASSERT_STR_EQ(buf, "distance,phi\n0,1\n1,2\n2,3\n3,4\n4,5\n"); /* Phi(0, k) = k + 1 */
-    char *a3[] = {"--scheme", "index_norm", "--d-model", "8", "--seq-len", "16"};
-    ASSERT_EQ(run_cli(buf, sizeof buf, 6, a3), 0);
-    ASSERT_STR_CONTAINS(buf, "length_consistency   0.5\n");
-    ASSERT_STR_CONTAINS(buf, "mono_break           1\n");
-    char *a4[] = {"--scheme", "alibi", "--d-model", "8", "--seq-len", "16"};
-    ASSERT_EQ(run_cli(buf, sizeof buf, 6, a4), 0);
-    ASSERT_STR_CONTAINS(buf, "pos_min_dist         undefined\n");
-    /* a named variant from a config, with its parameters */
-    char cfgpath[] = "/tmp/pelab_test_geometry_cfg_XXXXXX";
-    int fd = mkstemp(cfgpath);
-    const char yaml[] = "name: g\nsweep:\n  seq_len: [6]\n  d_model: [8]\n  scheme: [norm64]\n"
-                        "schemes:\n  norm64: {type: index_norm, max_len: 64}\n";
-    if (fd < 0 || write(fd, yaml, sizeof yaml - 1) != (ssize_t)(sizeof yaml - 1)) abort();
-    close(fd);
-    char *a5[] = {"--config", cfgpath, "--scheme", "norm64", "--format", "csv"};
-    int rc = run_cli(buf, sizeof buf, 6, a5);
-    unlink(cfgpath);
-    ASSERT_EQ(rc, 0);
-    /* (p+1)/64: Phi(0, k) = (k+1)/64^2 */
-    ASSERT_STR_CONTAINS(buf, "distance,phi\n0,0.000244140625\n1,0.00048828125\n");
-    char *a6[] = {"--scheme", "learned", "--d-model", "8", "--seq-len", "1000"};
-    ASSERT_EQ(run_cli(buf, sizeof buf, 6, a6), 2);
-    char *a7[] = {"--scheme", "nope", "--d-model", "8"};
-    ASSERT_EQ(run_cli(buf, sizeof buf, 4, a7), 2);
-}
-
 int main(void) {
     TEST_RUN(test_sinusoidal_identities_through_metrics);
     TEST_RUN(test_sym_residual_dot_products);
@@ -649,6 +589,5 @@ int main(void) {
     TEST_RUN(test_phi_row);
     TEST_RUN(test_sampled_pairs);
     TEST_RUN(test_timing_4096);
-    TEST_RUN(test_cli);
     return TEST_DONE();
 }

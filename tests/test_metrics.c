@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pelab/config.h"
-#include "pelab/metrics.h"
-#include "pelab/rng.h"
-#include "pelab/sweep.h"
+#include "pelab/lab/config.h"
+#include "pelab/lab/metrics.h"
+#include "pelab/base/rng.h"
+#include "pelab/lab/sweep.h"
 #include "test.h"
 
 /* Load a config from text (the test fails on a config error). */

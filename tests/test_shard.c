@@ -3,9 +3,9 @@
  * where K/N come from (--shard, Slurm job array variables). */
 #include <stdlib.h>
 
-#include "pelab/config.h"
-#include "pelab/shard.h"
-#include "pelab/sweep.h"
+#include "pelab/lab/config.h"
+#include "pelab/run/shard.h"
+#include "pelab/lab/sweep.h"
 #include "test.h"
 
 static void load(pelab_config *cfg, const char *yaml) {

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pelab/config.h"
-#include "pelab/rng.h"
+#include "pelab/lab/config.h"
+#include "pelab/base/rng.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

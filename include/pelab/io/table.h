@@ -1,0 +1,63 @@
+/* pelab/table.h — a CSV file with a header, read into rows of strings.
+ *
+ * Small and general: it knows nothing of pelab's columns. Fields may be
+ * quoted ("a,b", "say ""hi""") as RFC 4180 allows; lines end in LF or CRLF;
+ * a missing newline at the end of the file is fine. Every row must have as
+ * many fields as the header. An empty field is kept as "" and reads as an
+ * undefined number. */
+#ifndef PELAB_TABLE_H
+#define PELAB_TABLE_H
+
+#include <stddef.h>
+
+#include "pelab/base/status.h"
+
+/* Limits that keep a hostile file from taking the machine. */
+#define PELAB_TABLE_MAX_BYTES ((size_t)1 << 30) /* file size                  */
+#define PELAB_TABLE_MAX_COLS 4096               /* fields in the header       */
+
+typedef struct pelab_table {
+    char path[4096];   /* as given, for messages                               */
+    int n_cols;
+    size_t n_rows;     /* data rows, the header not counted                    */
+    char **cols;       /* n_cols header names                                  */
+    char **cells;      /* n_rows x n_cols, row-major; each NUL-terminated      */
+    int *line;         /* n_rows: the 1-based file line each row starts on     */
+    char *store;       /* backing storage of every string                      */
+} pelab_table;
+
+/* How a field reads as a number. */
+typedef enum pelab_table_num {
+    PELAB_TABLE_NUM_OK = 0,    /* a number (nan, inf and -inf included)        */
+    PELAB_TABLE_NUM_EMPTY,     /* the empty field: undefined                   */
+    PELAB_TABLE_NUM_BAD        /* text that is not a number                    */
+} pelab_table_num;
+
+/* Read the CSV file at path into *t (free with pelab_table_free). On failure
+ * *t is left empty (safe to free) and err says "PATH: reason" or
+ * "PATH:LINE: reason" (PELAB_STATUS_IO when the file cannot be read,
+ * PELAB_STATUS_RUN when its contents are not a well-formed table). */
+pelab_status pelab_table_read(pelab_table *t, const char *path, pelab_error *err);
+
+/* The same from len bytes of text; display_path names it in messages. */
+pelab_status pelab_table_parse(pelab_table *t, const char *text, size_t len, const char *display_path,
+                               pelab_error *err);
+
+/* Release what *t owns and leave it zeroed. */
+void pelab_table_free(pelab_table *t);
+
+/* Index of the column named name, or -1. */
+int pelab_table_col(const pelab_table *t, const char *name);
+
+/* The field at (row, col); both must be in range. Never NULL. */
+const char *pelab_table_get(const pelab_table *t, size_t row, int col);
+
+/* Parse the field at (row, col) as a number into *out: NUM_OK with *out set;
+ * NUM_EMPTY (undefined) or NUM_BAD with *out = NaN. */
+pelab_table_num pelab_table_number(const pelab_table *t, size_t row, int col, double *out);
+
+/* Parse a whole string as a number: 1 with *out set, 0 otherwise (empty
+ * strings and trailing text included). Accepts what strtod accepts. */
+int pelab_parse_double(const char *s, double *out);
+
+#endif /* PELAB_TABLE_H */

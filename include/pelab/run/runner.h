@@ -1,0 +1,111 @@
+/* pelab/runner.h — run a sweep: schedule cells over threads, write each
+ * finished cell to DIR/results.csv at once (whole line, flushed, fsynced),
+ * keep DIR/manifest.json current (replaced atomically), resume, and stop
+ * cleanly on SIGINT/SIGTERM. A run may cover one shard of the sweep
+ * (pelab/shard.h), and the cells may be computed by other processes (an
+ * executor: MPI ranks) while this one writes the folder. */
+#ifndef PELAB_RUNNER_H
+#define PELAB_RUNNER_H
+
+#include <stddef.h>
+
+#include "pelab/lab/config.h"
+#include "pelab/base/status.h"
+#include "pelab/lab/sweep.h"
+
+/* The runner's side of a run, handed to an executor: where rows go. */
+typedef struct pelab_run_sink pelab_run_sink;
+
+/* Append one finished row (pelab_results_row's text, with '\n') to
+ * results.csv: written whole, flushed and fsynced before it returns. Returns 0,
+ * or -1 once a write has failed (the run then fails with that error; later
+ * rows are dropped). Rows still arriving after a signal are written. Call it
+ * from one thread at a time. */
+int pelab_run_sink_put(pelab_run_sink *sink, const char *row, size_t len);
+
+/* Nonzero once SIGINT/SIGTERM arrived or a write failed: start no new cell
+ * (cells in flight may finish and be put). */
+int pelab_run_sink_stopping(const pelab_run_sink *sink);
+
+/* Who computes the cells. The runner calls run once with the cells still to
+ * do, cells[order[0..n)], in the order to start them: order[0..n_small) are
+ * small (run them in parallel over cells, one thread each), the rest large
+ * (one at a time, kernels parallel inside). run computes each (as
+ * pelab_cell_run and pelab_results_row do), puts each row into the sink and
+ * stops starting cells once pelab_run_sink_stopping says so. It returns
+ * PELAB_STATUS_OK, or an error in err (the run is then "failed"). */
+typedef struct pelab_run_executor {
+    pelab_status (*run)(void *user, pelab_run_sink *sink, const pelab_config *cfg, const pelab_cell *cells,
+                        const size_t *order, size_t n_small, size_t n, pelab_error *err);
+    void *user;
+    int threads;                /* manifest "threads" when > 0 (else this process's) */
+    const char *manifest_extra; /* more manifest members ("\"mpi\": {...}"), or NULL */
+} pelab_run_executor;
+
+typedef struct pelab_run_options {
+    const char *out_dir;     /* results folder (created)                          */
+    int threads;             /* OpenMP threads; 0 = OpenMP's default              */
+    int resume;              /* finish a folder's sweep: skip cells already there  */
+    int force;               /* replace an existing results.csv                   */
+    int quiet;               /* no progress line even on a terminal               */
+    int shard_count;         /* 0: the whole sweep; N >= 1: only shard ...        */
+    int shard_index;         /* ... K (0 <= K < N) of pelab_shard_assign's split  */
+    const pelab_run_executor *executor; /* NULL: compute here (OpenMP threads)    */
+} pelab_run_options;
+
+/* Run every cell of cfg (or of one shard) into opt->out_dir.
+ * - Refuses (PELAB_STATUS_USAGE) when DIR/results.csv exists and neither
+ *   resume nor force is set, and on resume when the folder's config hash is
+ *   not cfg's or its shard (manifest "shard") is not this run's.
+ * - Scheduling: cells whose estimated work is small run in parallel over
+ *   cells (one thread each); large cells run one at a time with their
+ *   kernels parallel over rows. Results do not depend on the choice.
+ * - On success results.csv is rewritten in sweep order (atomically).
+ * - A shard's manifest.json has "shard": {"index": K, "count": N, "rule":
+ *   "lpt", "sweep_cells": total, "cells": [sweep indices it owns]}, and its
+ *   cells_total counts only those; its config_hash is the config's.
+ * - On SIGINT/SIGTERM: cells in flight finish, no new cell starts, finished
+ *   cells stay on disk; returns PELAB_STATUS_INTERRUPTED with how to resume,
+ *   and *signal_number is set (exit code 128 + it).
+ * - A write error (full disk, unwritable folder) stops the run with
+ *   PELAB_STATUS_IO naming the path; rows already written stay intact. */
+pelab_status pelab_run(const pelab_config *cfg, const pelab_run_options *opt, int *signal_number,
+                       pelab_error *err);
+
+/* ---- MPI (src/runner_mpi.c; real only in a -DPELAB_MPI=ON build) ----------
+ *
+ * `mpirun -np R pelab run CONFIG`: rank 0 only coordinates — it hands out
+ * cells (in the runner's order: small ones first, in batches of up to a few
+ * per worker thread; large ones one at a time), receives finished rows and
+ * writes the one results folder exactly as a single-process run does. Ranks
+ * 1..R-1 compute, each with its own OpenMP threads. With R = 1 (or when the
+ * process was not started by an MPI launcher) it is the normal run. */
+
+/* 1 when this binary was built with MPI. */
+int pelab_mpi_built(void);
+
+/* Initialise MPI when the process was started by an MPI launcher (mpirun,
+ * mpiexec, srun with PMI/PMIx), else do nothing. *rank and *size are 0 and 1
+ * without MPI. */
+void pelab_mpi_start(int *rank, int *size);
+
+/* A rank > 0: report to rank 0 (cfg NULL: the config could not be loaded
+ * here), then compute the cells it hands out with threads OpenMP threads
+ * (0: OpenMP's default) and send back their rows, until it says stop. */
+pelab_status pelab_mpi_serve(const pelab_config *cfg, int threads, pelab_error *err);
+
+/* Rank 0: wait for every other rank's report, check that all loaded the
+ * same config (hash), and fill *ex with the executor that hands cells out
+ * to them. An error names the rank. */
+pelab_status pelab_mpi_executor(pelab_run_executor *ex, const pelab_config *cfg, pelab_error *err);
+
+/* Rank 0: tell every rank still waiting to stop (after collecting what it
+ * still sends). Safe to call more than once, and before pelab_mpi_executor. */
+void pelab_mpi_release(void);
+
+/* MPI_Finalize, when pelab_mpi_start initialised MPI. Rank 0 must have
+ * called pelab_mpi_release unless every rank stopped before talking (a bad
+ * command line, which every rank sees alike). */
+void pelab_mpi_finish(void);
+
+#endif /* PELAB_RUNNER_H */

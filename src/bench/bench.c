@@ -1,0 +1,540 @@
+/* bench.c — see pelab/bench.h. */
+#include "pelab/bench/bench.h"
+
+#include <math.h>
+#include <omp.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "kernels/simd.h"
+#include "pelab/kernels/attention.h"
+#include "pelab/base/rng.h"
+#include "pelab/base/status.h"
+
+#if defined(PELAB_HAVE_OPENBLAS)
+#include <cblas.h>
+#endif
+
+double pelab_bench_flops(int n, int D, int causal, int backward) {
+    const double f = (backward ? 14.0 : 4.0) * (double)n * (double)n * (double)D;
+    return causal ? f / 2 : f;
+}
+
+int pelab_bench_have_blas(void) {
+#if defined(PELAB_HAVE_OPENBLAS)
+    return 1;
+#else
+    return 0;
+#endif
+}
+
+double pelab_bench_max_rss_mib(void) {
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) != 0) return NAN;
+    return (double)ru.ru_maxrss / 1024.0; /* Linux: KiB */
+}
+
+/* CPU seconds spent by every process (all cores, from /proc/stat) and by
+ * this one (getrusage); 0 when /proc/stat cannot be read. */
+static int cpu_seconds(double *all, double *self) {
+    FILE *f = fopen("/proc/stat", "r");
+    if (!f) return 0;
+    unsigned long long v[8] = {0};
+    const int got = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4],
+                           &v[5], &v[6], &v[7]);
+    fclose(f);
+    if (got < 8) return 0;
+    const double hz = (double)sysconf(_SC_CLK_TCK);
+    /* user nice system idle iowait irq softirq steal: busy = all but idle and iowait */
+    *all = (double)(v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / hz;
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    *self = (double)ru.ru_utime.tv_sec + 1e-6 * (double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_sec +
+            1e-6 * (double)ru.ru_stime.tv_usec;
+    return 1;
+}
+
+static int cmp_double(const void *a, const void *b) {
+    const double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double median(double *t, int k) {
+    qsort(t, (size_t)k, sizeof *t, cmp_double);
+    return k % 2 ? t[k / 2] : 0.5 * (t[k / 2 - 1] + t[k / 2]);
+}
+
+/* ---- the FMA peak: independent register-resident chains ------------------------ */
+
+#define FMA_CHAINS 16
+
+static volatile double g_sink;
+
+static void fma_loop_f32(long iters) {
+    pv_f32 acc[FMA_CHAINS];
+    const pv_f32 m = pv_f32_set1(0.999999f), a = pv_f32_set1(1e-6f);
+    for (int c = 0; c < FMA_CHAINS; c++) acc[c] = pv_f32_set1((float)c * 1e-3f);
+    for (long i = 0; i < iters; i++) {
+        PV_UNROLL for (int c = 0; c < FMA_CHAINS; c++) acc[c] = pv_f32_fma(acc[c], m, a);
+    }
+    float out[PV_F32_LANES];
+    for (int c = 1; c < FMA_CHAINS; c++) acc[0] = pv_f32_add(acc[0], acc[c]);
+    pv_f32_store(out, acc[0]);
+    g_sink += out[0];
+}
+
+static void fma_loop_f64(long iters) {
+    pv_f64 acc[FMA_CHAINS];
+    const pv_f64 m = pv_f64_set1(0.999999), a = pv_f64_set1(1e-6);
+    for (int c = 0; c < FMA_CHAINS; c++) acc[c] = pv_f64_set1((double)c * 1e-3);
+    for (long i = 0; i < iters; i++) {
+        PV_UNROLL for (int c = 0; c < FMA_CHAINS; c++) acc[c] = pv_f64_fma(acc[c], m, a);
+    }
+    double out[PV_F64_LANES];
+    for (int c = 1; c < FMA_CHAINS; c++) acc[0] = pv_f64_add(acc[0], acc[c]);
+    pv_f64_store(out, acc[0]);
+    g_sink += out[0];
+}
+
+/* wall time of `iters` iterations on every one of `threads` threads at once */
+static double fma_run(int threads, int f64, long iters) {
+    double t = 0;
+#pragma omp parallel num_threads(threads)
+    {
+#pragma omp barrier
+        const double t0 = omp_get_wtime();
+        if (f64) fma_loop_f64(iters);
+        else fma_loop_f32(iters);
+#pragma omp barrier
+#pragma omp master
+        t = omp_get_wtime() - t0;
+    }
+    return t;
+}
+
+double pelab_bench_fma_peak(int threads, int f64, double *seconds) {
+    const int lanes = f64 ? PV_F64_LANES : PV_F32_LANES;
+    long iters = 1L << 16;
+    double t = fma_run(1, f64, iters); /* calibrate: ~0.1 s per run */
+    while (t < 0.01) {
+        iters *= 4;
+        t = fma_run(1, f64, iters);
+    }
+    iters = (long)((double)iters * 0.1 / t) + 1;
+    fma_run(threads, f64, iters); /* warm-up */
+    double ts[7];
+    for (int r = 0; r < 7; r++) ts[r] = fma_run(threads, f64, iters);
+    const double tm = median(ts, 7);
+    if (seconds) *seconds = tm;
+    return (double)threads * (double)iters * FMA_CHAINS * lanes * 2.0 / tm * 1e-9;
+}
+
+/* ---- timing ------------------------------------------------------------------------ */
+
+typedef void (*bench_fn)(void *ctx);
+
+#define MAX_REPS 64
+#define SLOW_BUDGET 10.0 /* s: a slow kernel gets at most this much time after its warm-up */
+
+/* One contestant of an interleaved timing: fn(ctx) on `threads` threads. */
+typedef struct bench_entry {
+    bench_fn fn;
+    void *ctx;
+    int threads;
+} bench_entry;
+
+/* Times the ne entries interleaved: a warm-up of each, then rounds of one run
+ * per entry (in order, then in reverse, alternately, so that a drift in the
+ * machine's load hits every entry alike). med[i]: entry i's median time;
+ * ratio[i]: the median over the rounds of time(entry 0) / time(entry i), the
+ * ratio of runs taken moments apart. The round count is cut when runs are
+ * slow: as many as fit in SLOW_BUDGET after the warm-ups, at least one. */
+static void time_interleaved(const bench_entry *e, int ne, int repeats, double *med, double *ratio, int *used) {
+    PELAB_ASSERT(ne >= 1 && ne <= PELAB_BENCH_MAX_THREAD_COUNTS);
+    double warm = 0;
+    for (int i = 0; i < ne; i++) {
+        omp_set_num_threads(e[i].threads);
+        const double t0 = omp_get_wtime();
+        e[i].fn(e[i].ctx);
+        warm += omp_get_wtime() - t0;
+    }
+    int reps = repeats < MAX_REPS ? repeats : MAX_REPS;
+    if (warm * reps > SLOW_BUDGET) {
+        reps = (int)(SLOW_BUDGET / warm);
+        if (reps < 1) reps = 1;
+    }
+    double ts[PELAB_BENCH_MAX_THREAD_COUNTS][MAX_REPS] = {{0}};
+    for (int r = 0; r < reps; r++)
+        for (int x = 0; x < ne; x++) {
+            const int i = r % 2 ? ne - 1 - x : x;
+            omp_set_num_threads(e[i].threads);
+            const double t0 = omp_get_wtime();
+            e[i].fn(e[i].ctx);
+            ts[i][r] = omp_get_wtime() - t0;
+        }
+    for (int i = 0; i < ne; i++) {
+        double q[MAX_REPS] = {0}; /* reps >= 1: every median input is written below */
+        for (int r = 0; r < reps; r++) q[r] = ts[0][r] / ts[i][r];
+        ratio[i] = median(q, reps);
+    }
+    for (int i = 0; i < ne; i++) med[i] = median(ts[i], reps);
+    *used = reps;
+}
+
+/* One warm-up, then `repeats` timed runs on the current thread count (fewer
+ * when one run is slow: as many as fit in SLOW_BUDGET, at least one); the
+ * median. */
+static double time_median(bench_fn fn, void *ctx, int repeats, int *used) {
+    const bench_entry e = {fn, ctx, omp_get_max_threads()};
+    double med = 0, ratio = 0;
+    time_interleaved(&e, 1, repeats, &med, &ratio, used);
+    return med;
+}
+
+/* ---- the kernels under test --------------------------------------------------------- */
+
+typedef struct bench_ctx {
+    const pelab_bench_config *cfg;
+    int n, D, H;
+    size_t nD;
+    void *q, *k, *v, *out, *lse, *dq, *dk, *dv, *P;
+    pelab_attn_row_stats *stats;
+} bench_ctx;
+
+/* the forward: out and lse (with the row statistics when c->stats is set) */
+static void run_forward(void *p) {
+    bench_ctx *c = p;
+    if (c->cfg->f64)
+        pelab_attention_forward_f64(c->out, c->lse, c->stats, c->q, c->k, c->v, NULL, c->cfg->causal, c->n, c->D,
+                                    c->H);
+    else
+        pelab_attention_forward_f32(c->out, c->lse, c->stats, c->q, c->k, c->v, NULL, c->cfg->causal, c->n, c->D,
+                                    c->H);
+}
+
+/* forward, then backward with dL/dout = out (the loss ||out||^2 / 2) */
+static void run_forward_backward(void *p) {
+    bench_ctx *c = p;
+    run_forward(p);
+    if (c->cfg->f64)
+        pelab_attention_backward_f64(c->dq, c->dk, c->dv, c->out, c->out, c->lse, c->q, c->k, c->v, NULL,
+                                     c->cfg->causal, c->n, c->D, c->H);
+    else
+        pelab_attention_backward_f32(c->dq, c->dk, c->dv, c->out, c->out, c->lse, c->q, c->k, c->v, NULL,
+                                     c->cfg->causal, c->n, c->D, c->H);
+}
+
+static void run_reference_forward(void *p) {
+    bench_ctx *c = p;
+    if (c->cfg->f64)
+        pelab_attention_reference_forward_f64(c->out, c->P, c->q, c->k, c->v, NULL, c->cfg->causal, c->n, c->D,
+                                              c->H);
+    else
+        pelab_attention_reference_forward_f32(c->out, c->P, c->q, c->k, c->v, NULL, c->cfg->causal, c->n, c->D,
+                                              c->H);
+}
+
+static void run_reference_forward_backward(void *p) {
+    bench_ctx *c = p;
+    run_reference_forward(p);
+    if (c->cfg->f64)
+        pelab_attention_reference_backward_f64(c->dq, c->dk, c->dv, c->out, c->P, c->q, c->k, c->v, c->n, c->D,
+                                               c->H);
+    else
+        pelab_attention_reference_backward_f32(c->dq, c->dk, c->dv, c->out, c->P, c->q, c->k, c->v, c->n, c->D,
+                                               c->H);
+}
+
+/* ---- the BLAS rows -------------------------------------------------------------------- */
+
+#if defined(PELAB_HAVE_OPENBLAS)
+
+#define GEMM_PANEL_ELEMS ((size_t)1 << 24) /* C panel of the plain gemm: 64 MiB of floats */
+#define ATTN_PANEL 256                     /* query rows per panel of the BLAS pipeline */
+
+/* rows per panel of an n-column score matrix within GEMM_PANEL_ELEMS, 1 .. n */
+static size_t gemm_panel_rows(int n) {
+    const size_t pr = GEMM_PANEL_ELEMS / (size_t)n;
+    return pr > (size_t)n ? (size_t)n : pr < 1 ? 1 : pr;
+}
+
+/* S (rows, n) = Q_panel K^T per head, in panels that bound the memory */
+static void run_blas_gemm(void *p) {
+    bench_ctx *c = p;
+    const int n = c->n, D = c->D, dh = c->D / c->H;
+    const size_t pr = gemm_panel_rows(n);
+    for (int h = 0; h < c->H; h++)
+        for (int i0 = 0; i0 < n; i0 += (int)pr) {
+            const int m = n - i0 < (int)pr ? n - i0 : (int)pr;
+            if (c->cfg->f64)
+                cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, dh, 1.0, (double *)c->q + (size_t)i0 * D + h * dh,
+                            D, (double *)c->k + h * dh, D, 0.0, c->P, n);
+            else
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, dh, 1.0f, (float *)c->q + (size_t)i0 * D + h * dh,
+                            D, (float *)c->k + h * dh, D, 0.0f, c->P, n);
+        }
+}
+
+/* The softmax of one row of cnt logits (the rest of the row, masked, set to 0):
+ * max, exp(s - max) with pelab's vectorised exponential, sum, scale. */
+#define BENCH_SOFTMAX_(T, SFX)                                                      \
+    static void softmax_row_##SFX(T *s, int cnt, int n) {                          \
+        T mx = -(T)INFINITY, sum = 0;                                               \
+        _Pragma("omp simd reduction(max : mx)") for (int j = 0; j < cnt; j++) mx = s[j] > mx ? s[j] : mx; \
+        _Pragma("omp simd") for (int j = 0; j < cnt; j++) s[j] -= mx;              \
+        pelab_vexp_##SFX(s, s, (size_t)cnt);                                        \
+        _Pragma("omp simd reduction(+ : sum)") for (int j = 0; j < cnt; j++) sum += s[j]; \
+        const T inv = (T)1 / sum;                                                   \
+        _Pragma("omp simd") for (int j = 0; j < cnt; j++) s[j] *= inv;             \
+        for (int j = cnt; j < n; j++) s[j] = 0;                                     \
+    }
+BENCH_SOFTMAX_(float, f32)
+BENCH_SOFTMAX_(double, f64)
+#undef BENCH_SOFTMAX_
+
+/* One panel of the unfused pipeline, rows i0 .. i0+m-1 of head h: S (m, n) =
+ * scale Q_p K^T (gemm), the softmax of each row (on every thread when par),
+ * out_p = S V (gemm). */
+static void blas_panel(bench_ctx *c, void *S, int h, int i0, int m, int par) {
+    const int n = c->n, D = c->D, dh = D / c->H, causal = c->cfg->causal;
+    const size_t off = (size_t)i0 * D + (size_t)h * dh;
+    const double scale = 1.0 / sqrt((double)dh);
+    if (c->cfg->f64) {
+        double *s = S;
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, dh, scale, (double *)c->q + off, D,
+                    (double *)c->k + h * dh, D, 0.0, s, n);
+#pragma omp parallel for if (par) schedule(static)
+        for (int r = 0; r < m; r++) softmax_row_f64(s + (size_t)r * n, causal ? i0 + r + 1 : n, n);
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, dh, n, 1.0, s, n, (double *)c->v + h * dh, D, 0.0,
+                    (double *)c->out + off, D);
+    } else {
+        float *s = S;
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, dh, (float)scale, (float *)c->q + off, D,
+                    (float *)c->k + h * dh, D, 0.0f, s, n);
+#pragma omp parallel for if (par) schedule(static)
+        for (int r = 0; r < m; r++) softmax_row_f32(s + (size_t)r * n, causal ? i0 + r + 1 : n, n);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, dh, n, 1.0f, s, n, (float *)c->v + h * dh, D,
+                    0.0f, (float *)c->out + off, D);
+    }
+}
+
+/* blas_attention: per head and panel of ATTN_PANEL queries, one thread each
+ * (single-threaded BLAS) */
+static void run_blas_attention(void *p) {
+    bench_ctx *c = p;
+    const int n = c->n, H = c->H;
+    const int np = (n + ATTN_PANEL - 1) / ATTN_PANEL;
+#pragma omp parallel
+    {
+        void *S = pelab_xmalloc((size_t)ATTN_PANEL * n * (c->cfg->f64 ? sizeof(double) : sizeof(float)));
+#pragma omp for schedule(dynamic, 1)
+        for (long it = 0; it < (long)H * np; it++) {
+            const int h = (int)(it / np), i0 = (int)(it % np) * ATTN_PANEL;
+            blas_panel(c, S, h, i0, n - i0 < ATTN_PANEL ? n - i0 : ATTN_PANEL, 0);
+        }
+        free(S);
+    }
+}
+
+/* blas_attention_mt, the same pipeline as a framework runs it: per head and
+ * panel of rows (bounded as in run_blas_gemm, in c->P), one gemm call on
+ * every thread (OpenBLAS's own threading), the softmax rows in parallel, one
+ * gemm call. */
+static void run_blas_attention_mt(void *p) {
+    bench_ctx *c = p;
+    const int n = c->n;
+    const size_t pr = gemm_panel_rows(n);
+    for (int h = 0; h < c->H; h++)
+        for (int i0 = 0; i0 < n; i0 += (int)pr) blas_panel(c, c->P, h, i0, n - i0 < (int)pr ? n - i0 : (int)pr, 1);
+}
+#endif
+
+/* ---- the run -------------------------------------------------------------------------- */
+
+static void emit_row(pelab_bench_emit emit, void *ctx, const char *kernel, int threads, double seconds,
+                     double flops) {
+    pelab_bench_row row = {kernel, threads, seconds, flops / seconds * 1e-9};
+    emit(ctx, &row, NULL);
+}
+
+static void emit_note(pelab_bench_emit emit, void *ctx, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+static void emit_note(pelab_bench_emit emit, void *ctx, const char *fmt, ...) {
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    emit(ctx, NULL, buf);
+}
+
+static void *fill_random(size_t count, int f64, uint64_t stream) {
+    void *x = pelab_xmalloc(count * (f64 ? sizeof(double) : sizeof(float)));
+    pelab_rng r = pelab_rng_make(20250101u, stream);
+    for (size_t i = 0; i < count; i++) {
+        const double g = pelab_rng_normal(&r);
+        if (f64) ((double *)x)[i] = g;
+        else ((float *)x)[i] = (float)g;
+    }
+    return x;
+}
+
+/* Times one engine kernel on every thread count (interleaved) and emits its
+ * rows, then the speedups as a note. */
+static void engine_rows(const pelab_bench_config *cfg, bench_fn fn, bench_ctx *c, const char *kernel,
+                        double flops, pelab_bench_emit emit, void *ctx) {
+    double med[PELAB_BENCH_MAX_THREAD_COUNTS], sp[PELAB_BENCH_MAX_THREAD_COUNTS];
+    bench_entry e[PELAB_BENCH_MAX_THREAD_COUNTS];
+    for (int i = 0; i < cfg->n_threads; i++) e[i] = (bench_entry){fn, c, cfg->threads[i]};
+    int reps = 0;
+    time_interleaved(e, cfg->n_threads, cfg->repeats, med, sp, &reps);
+    for (int i = 0; i < cfg->n_threads; i++) emit_row(emit, ctx, kernel, cfg->threads[i], med[i], flops);
+    if (reps < cfg->repeats) emit_note(emit, ctx, "%s: %d repetition(s) (slow)", kernel, reps);
+    for (int i = 1; i < cfg->n_threads; i++)
+        emit_note(emit, ctx, "speedup %s: %d threads vs %d: %.2fx (median over %d interleaved repetitions of "
+                  "time on %d / time on %d)", kernel, cfg->threads[i], cfg->threads[0], sp[i], reps,
+                  cfg->threads[0], cfg->threads[i]);
+}
+
+#if defined(PELAB_HAVE_OPENBLAS)
+/* Times an unfused pipeline interleaved with the fused forward on T threads
+ * (their ratio then compares runs taken moments apart, as the speedups do),
+ * emits its row and the ratio, then checks that it computes what the forward
+ * computes: a note with max |out_pipeline - out_forward| / max |out_forward|. */
+static void pipeline_rows(const pelab_bench_config *cfg, bench_ctx *c, bench_fn fn, const char *kernel, int T,
+                          double flops, pelab_bench_emit emit, void *ctx) {
+    const bench_entry pair[2] = {{fn, c, T}, {run_forward, c, T}};
+    double med[2], ratio[2];
+    int reps = 0;
+    time_interleaved(pair, 2, cfg->repeats, med, ratio, &reps);
+    emit_row(emit, ctx, kernel, T, med[0], flops);
+    emit_note(emit, ctx, "forward vs %s on %d thread(s): %.2fx (median over %d interleaved repetitions of time of "
+              "%s / time of forward)", kernel, T, ratio[1], reps, kernel);
+    const size_t es = cfg->f64 ? sizeof(double) : sizeof(float);
+    void *mine = pelab_xmalloc(c->nD * es);
+    omp_set_num_threads(T);
+    fn(c);
+    memcpy(mine, c->out, c->nD * es);
+    run_forward(c);
+    double diff = 0, big = 0;
+    for (size_t i = 0; i < c->nD; i++) {
+        const double a = cfg->f64 ? ((double *)mine)[i] : ((float *)mine)[i];
+        const double b = cfg->f64 ? ((double *)c->out)[i] : ((float *)c->out)[i];
+        diff = fmax(diff, fabs(a - b)); /* fmax ignores a NaN: the isnan below catches it */
+        if (isnan(a) || isnan(b)) diff = INFINITY;
+        big = fmax(big, fabs(b));
+    }
+    free(mine);
+    emit_note(emit, ctx, "%s agrees with the forward: max |diff| / max |out| = %.1e", kernel,
+              big > 0 ? diff / big : diff);
+}
+#endif
+
+void pelab_bench_run(const pelab_bench_config *cfg, pelab_bench_emit emit, void *ctx) {
+    const int n = cfg->seq_len, D = cfg->d_model, H = cfg->heads, f64 = cfg->f64;
+    const size_t es = f64 ? sizeof(double) : sizeof(float);
+    PELAB_ASSERT(cfg->n_threads >= 1 && cfg->n_threads <= PELAB_BENCH_MAX_THREAD_COUNTS);
+    const int saved_threads = omp_get_max_threads();
+    double all0 = 0, self0 = 0, all1 = 0, self1 = 0;
+    const int have_load = cpu_seconds(&all0, &self0);
+    const double wall0 = omp_get_wtime();
+    int reps = 0;
+    const double fwd_flops = pelab_bench_flops(n, D, cfg->causal, 0);
+    const double fb_flops = pelab_bench_flops(n, D, cfg->causal, 1);
+
+    for (int i = 0; i < cfg->n_threads; i++) {
+        double secs = 0;
+        const double peak = pelab_bench_fma_peak(cfg->threads[i], f64, &secs);
+        pelab_bench_row prow = {"fma_peak", cfg->threads[i], secs, peak};
+        emit(ctx, &prow, NULL);
+    }
+
+    bench_ctx c;
+    memset(&c, 0, sizeof c);
+    c.cfg = cfg, c.n = n, c.D = D, c.H = H, c.nD = (size_t)n * D;
+    c.q = fill_random(c.nD, f64, 1);
+    c.k = fill_random(c.nD, f64, 2);
+    c.v = fill_random(c.nD, f64, 3);
+    c.out = pelab_xmalloc(c.nD * es);
+    c.lse = pelab_xmalloc((size_t)H * n * es);
+    engine_rows(cfg, run_forward, &c, "forward", fwd_flops, emit, ctx);
+    c.stats = pelab_xmalloc((size_t)H * n * sizeof *c.stats);
+    engine_rows(cfg, run_forward, &c, "forward_stats", fwd_flops, emit, ctx);
+    free(c.stats);
+    c.stats = NULL;
+    if (cfg->backward) {
+        c.dq = pelab_xmalloc(c.nD * es);
+        c.dk = pelab_xmalloc(c.nD * es);
+        c.dv = pelab_xmalloc(c.nD * es);
+        engine_rows(cfg, run_forward_backward, &c, "forward_backward", fb_flops, emit, ctx);
+    }
+    emit_note(emit, ctx, "peak memory (max RSS) after the engine rows: %.1f MiB", pelab_bench_max_rss_mib());
+
+    /* the reference: P (H, n, n) in full, one thread */
+    const double pbytes = (double)H * n * n * (double)es;
+    if (!cfg->reference) {
+        emit_note(emit, ctx, "reference rows skipped (--no-reference)");
+    } else if (pbytes > 1.1 * (1 << 30)) {
+        emit_note(emit, ctx, "reference rows skipped: P (H, n, n) would take %.1f GiB (> 1 GiB)",
+                  pbytes / (1 << 30));
+    } else {
+        c.P = pelab_xmalloc((size_t)pbytes);
+        omp_set_num_threads(1);
+        double t = time_median(run_reference_forward, &c, cfg->repeats, &reps);
+        emit_row(emit, ctx, "reference_forward", 1, t, fwd_flops);
+        if (reps < cfg->repeats) emit_note(emit, ctx, "reference_forward: %d repetition(s) (slow)", reps);
+        if (cfg->backward) {
+            t = time_median(run_reference_forward_backward, &c, cfg->repeats, &reps);
+            emit_row(emit, ctx, "reference_forward_backward", 1, t, fb_flops);
+            if (reps < cfg->repeats)
+                emit_note(emit, ctx, "reference_forward_backward: %d repetition(s) (slow)", reps);
+        }
+        free(c.P);
+        c.P = NULL;
+    }
+
+#if defined(PELAB_HAVE_OPENBLAS)
+    if (cfg->blas) {
+        const char *ct = getenv("OPENBLAS_CORETYPE");
+        emit_note(emit, ctx, "BLAS: %s; kernel core %s (OPENBLAS_CORETYPE=%s)", openblas_get_config(),
+                  openblas_get_corename(), ct ? ct : "unset");
+        /* the score panel of blas_sgemm and blas_attention_mt (blas_attention
+         * allocates its own, one per thread) */
+        c.P = pelab_xmalloc(gemm_panel_rows(n) * (size_t)n * es);
+        for (int i = 0; i < cfg->n_threads; i++) {
+            const int T = cfg->threads[i];
+            openblas_set_num_threads(T);
+            double t = time_median(run_blas_gemm, &c, cfg->repeats, &reps);
+            emit_row(emit, ctx, f64 ? "blas_dgemm" : "blas_sgemm", T, t, 2.0 * n * (double)n * D);
+            openblas_set_num_threads(1); /* the pipeline calls it from T threads at once */
+            pipeline_rows(cfg, &c, run_blas_attention, "blas_attention", T, fwd_flops, emit, ctx);
+            openblas_set_num_threads(T);
+            pipeline_rows(cfg, &c, run_blas_attention_mt, "blas_attention_mt", T, fwd_flops, emit, ctx);
+        }
+        free(c.P);
+        c.P = NULL;
+        openblas_set_num_threads(saved_threads);
+    }
+#else
+    if (cfg->blas) emit_note(emit, ctx, "BLAS rows skipped: pelab was built without OpenBLAS");
+#endif
+
+    free(c.q), free(c.k), free(c.v), free(c.out), free(c.lse);
+    free(c.dq), free(c.dk), free(c.dv);
+    if (have_load && cpu_seconds(&all1, &self1)) {
+        const double other = ((all1 - all0) - (self1 - self0)) / (omp_get_wtime() - wall0);
+        emit_note(emit, ctx,
+                  "other processes kept %.2f of the %ld cores busy on average during this run%s", other < 0 ? 0 : other,
+                  sysconf(_SC_NPROCESSORS_ONLN), other > 0.1 ? " (noisy timings: compare ratios, or rerun)" : "");
+    }
+    omp_set_num_threads(saved_threads);
+}

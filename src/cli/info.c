@@ -1,0 +1,51 @@
+/* cli_info.c — `pelab schemes` and `pelab metrics`, generated from the
+ * registries */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "pelab/pe/encoding.h"
+#include "pelab/lab/metrics.h"
+
+const char pelab_cli_schemes_help[] = "usage: pelab schemes\n\nLists the encoding schemes with their formula and parameters (name, default, range).\n";
+const char pelab_cli_metrics_help[] = "usage: pelab metrics\n\nLists the metric columns of results.csv with their family and meaning.\n";
+
+int pelab_cli_schemes(int argc, char **argv) {
+    (void)argv;
+    if (argc) return pelab_cli_usage_error("schemes takes no arguments");
+    int n = 0;
+    const pelab_scheme_def *defs = pelab_scheme_defs(&n);
+    for (int i = 0; i < n; i++) {
+        const pelab_scheme_def *d = &defs[i];
+        printf("%-11s %-7s %s\n", d->name, pelab_scheme_kind_str(d->kind), d->formula);
+        for (int k = 0; k < d->n_params; k++) {
+            const pelab_param_def *p = &d->params[k];
+            if (p->type == PELAB_PARAM_TYPE_CHOICE) {
+                char first[64];
+                snprintf(first, sizeof first, "%s", p->choices);
+                char *bar = strchr(first, '|');
+                if (bar) *bar = '\0';
+                printf("            %-13s default %-8s one of %s: %s\n", p->name, first, p->choices, p->help);
+            } else if (p->type == PELAB_PARAM_TYPE_INT) {
+                printf("            %-13s default %-8.0f range [%.0f, %.0f]: %s\n", p->name, p->def, p->min, p->max,
+                       p->help);
+            } else {
+                printf("            %-13s default %-8g range [%g, %g]: %s\n", p->name, p->def, p->min, p->max,
+                       p->help);
+            }
+        }
+    }
+    return 0;
+}
+
+int pelab_cli_metrics(int argc, char **argv) {
+    (void)argv;
+    if (argc) return pelab_cli_usage_error("metrics takes no arguments");
+    const pelab_metric_def *m = pelab_metric_defs();
+    for (int i = 0; i < PELAB_METRIC_COUNT; i++)
+        printf("%-22s %-10s %s\n", m[i].name, m[i].family, m[i].help);
+    printf("%-22s %-10s %s\n", "time_s", "cost", "wall time of the cell (all trials)");
+    printf("\nEach metric NAME is the mean over trials; NAME_std is their sample standard deviation.\n");
+    return 0;
+}
+

@@ -1,0 +1,196 @@
+/* table.c — see pelab/table.h */
+#include "pelab/io/table.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pelab/lab/results.h"
+
+/* Growable array of char pointers and their lines. */
+typedef struct ptrs {
+    char **p;
+    int *line;
+    size_t n, cap;
+} ptrs;
+
+/* Append s (starting on line) to a, growing it by doubling. */
+static void ptrs_push(ptrs *a, char *s, int line) {
+    if (a->n == a->cap) {
+        size_t nc = a->cap ? a->cap * 2 : 256;
+        char **np = realloc(a->p, nc * sizeof *np);
+        int *nl = realloc(a->line, nc * sizeof *nl);
+        if (!np || !nl) {
+            fprintf(stderr, "pelab: out of memory reading a table\n");
+            abort();
+        }
+        a->p = np, a->line = nl, a->cap = nc;
+    }
+    a->p[a->n] = s;
+    a->line[a->n++] = line;
+}
+
+void pelab_table_free(pelab_table *t) {
+    if (!t) return;
+    free(t->cols);
+    free(t->cells);
+    free(t->line);
+    free(t->store);
+    memset(t, 0, sizeof *t);
+}
+
+/* Fail: free what was gathered, leave *t empty, and set err. */
+static pelab_status parse_fail(pelab_table *t, ptrs *fields, ptrs *rows, char *store, pelab_error *err,
+                               const char *display, int line, const char *what) {
+    free(fields->p), free(fields->line), free(rows->p), free(rows->line), free(store);
+    memset(t, 0, sizeof *t);
+    if (line > 0) return pelab_error_set(err, PELAB_STATUS_RUN, "%s:%d: %s", display, line, what);
+    return pelab_error_set(err, PELAB_STATUS_RUN, "%s: %s", display, what);
+}
+
+pelab_status pelab_table_parse(pelab_table *t, const char *text, size_t len, const char *display_path,
+                               pelab_error *err) {
+    memset(t, 0, sizeof *t);
+    const char *display = display_path ? display_path : "table";
+    ptrs fields = {0}, rows = {0}; /* rows: the first field of each row */
+    char *store = NULL;
+    char msg[256];
+    if (len > PELAB_TABLE_MAX_BYTES) return parse_fail(t, &fields, &rows, store, err, display, 0, "file too large");
+    if (memchr(text, '\0', len)) return parse_fail(t, &fields, &rows, store, err, display, 0, "contains a NUL byte");
+    /* Each decoded field is no longer than its raw text, and its NUL takes
+     * the place of the separator after it (or the one extra byte at the end). */
+    store = pelab_xmalloc(len + 2);
+    size_t i = 0, o = 0;
+    int line = 1, n_cols = -1;
+    while (i < len) {
+        /* one record: fields until an unquoted newline or the end */
+        int rec_line = line;
+        size_t first = fields.n;
+        if (text[i] == '\n' || (text[i] == '\r' && i + 1 < len && text[i + 1] == '\n')) {
+            i += text[i] == '\r' ? 2 : 1; /* a blank line: skipped */
+            line++;
+            continue;
+        }
+        for (;;) {
+            char *f = store + o;
+            ptrs_push(&fields, f, line);
+            if (i < len && text[i] == '"') {
+                int field_line = line;
+                i++;
+                for (;;) {
+                    if (i >= len) {
+                        snprintf(msg, sizeof msg, "a quoted field that starts here never ends");
+                        return parse_fail(t, &fields, &rows, store, err, display, field_line, msg);
+                    }
+                    if (text[i] == '"') {
+                        if (i + 1 < len && text[i + 1] == '"') {
+                            store[o++] = '"';
+                            i += 2;
+                            continue;
+                        }
+                        i++;
+                        break;
+                    }
+                    if (text[i] == '\n') line++;
+                    store[o++] = text[i++];
+                }
+                if (i < len && text[i] != ',' && text[i] != '\n' && !(text[i] == '\r' && i + 1 < len && text[i + 1] == '\n'))
+                    return parse_fail(t, &fields, &rows, store, err, display, line,
+                                      "text after the closing quote of a field");
+            } else {
+                while (i < len && text[i] != ',' && text[i] != '\n' && !(text[i] == '\r' && i + 1 < len && text[i + 1] == '\n')) {
+                    if (text[i] == '"')
+                        return parse_fail(t, &fields, &rows, store, err, display, line,
+                                          "a quote inside an unquoted field");
+                    store[o++] = text[i++];
+                }
+            }
+            store[o++] = '\0';
+            if (i < len && text[i] == ',') {
+                i++;
+                continue;
+            }
+            if (i < len) i += text[i] == '\r' ? 2 : 1, line++;
+            break;
+        }
+        int got = (int)(fields.n - first);
+        if (n_cols < 0) {
+            if (got > PELAB_TABLE_MAX_COLS)
+                return parse_fail(t, &fields, &rows, store, err, display, rec_line, "too many columns");
+            n_cols = got;
+        } else if (got != n_cols) {
+            snprintf(msg, sizeof msg, "a row of %d fields; the header has %d", got, n_cols);
+            return parse_fail(t, &fields, &rows, store, err, display, rec_line, msg);
+        } else {
+            ptrs_push(&rows, fields.p[first], rec_line);
+        }
+    }
+    if (n_cols < 0) return parse_fail(t, &fields, &rows, store, err, display, 0, "empty: no header line");
+    for (int a = 0; a < n_cols; a++) {
+        if (!fields.p[a][0]) {
+            snprintf(msg, sizeof msg, "column %d of the header has no name", a + 1);
+            return parse_fail(t, &fields, &rows, store, err, display, 1, msg);
+        }
+        for (int b = 0; b < a; b++)
+            if (strcmp(fields.p[a], fields.p[b]) == 0) {
+                snprintf(msg, sizeof msg, "the header names column '%.64s' twice", fields.p[a]);
+                return parse_fail(t, &fields, &rows, store, err, display, 1, msg);
+            }
+    }
+    snprintf(t->path, sizeof t->path, "%s", display);
+    t->n_cols = n_cols;
+    t->n_rows = rows.n;
+    t->cols = pelab_xmalloc((size_t)n_cols * sizeof *t->cols);
+    memcpy(t->cols, fields.p, (size_t)n_cols * sizeof *t->cols);
+    t->cells = pelab_xmalloc((rows.n ? rows.n : 1) * (size_t)n_cols * sizeof *t->cells);
+    if (rows.n) memcpy(t->cells, fields.p + n_cols, rows.n * (size_t)n_cols * sizeof *t->cells);
+    t->line = pelab_xmalloc((rows.n ? rows.n : 1) * sizeof *t->line);
+    if (rows.n) memcpy(t->line, rows.line, rows.n * sizeof *t->line);
+    t->store = store;
+    free(fields.p), free(fields.line), free(rows.p), free(rows.line);
+    return PELAB_STATUS_OK;
+}
+
+pelab_status pelab_table_read(pelab_table *t, const char *path, pelab_error *err) {
+    memset(t, 0, sizeof *t);
+    char *buf = NULL;
+    size_t len = 0;
+    pelab_status s = pelab_read_file_max(&buf, &len, path, PELAB_TABLE_MAX_BYTES, err);
+    if (s) return s;
+    s = pelab_table_parse(t, buf, len, path, err);
+    free(buf);
+    return s;
+}
+
+int pelab_table_col(const pelab_table *t, const char *name) {
+    for (int c = 0; c < t->n_cols; c++)
+        if (strcmp(t->cols[c], name) == 0) return c;
+    return -1;
+}
+
+const char *pelab_table_get(const pelab_table *t, size_t row, int col) {
+    PELAB_ASSERT(row < t->n_rows && col >= 0 && col < t->n_cols);
+    return t->cells[row * (size_t)t->n_cols + (size_t)col];
+}
+
+int pelab_parse_double(const char *s, double *out) {
+    if (!s || !s[0]) return 0;
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || *end) return 0;
+    /* overflow to +-HUGE_VAL is a number too large for a double: refuse it,
+     * but keep underflow (a tiny number read as 0 or a subnormal) */
+    if (errno == ERANGE && isinf(v)) return 0;
+    *out = v;
+    return 1;
+}
+
+pelab_table_num pelab_table_number(const pelab_table *t, size_t row, int col, double *out) {
+    const char *s = pelab_table_get(t, row, col);
+    *out = NAN;
+    if (!s[0]) return PELAB_TABLE_NUM_EMPTY;
+    return pelab_parse_double(s, out) ? PELAB_TABLE_NUM_OK : PELAB_TABLE_NUM_BAD;
+}

@@ -1,0 +1,111 @@
+/* sweep.c — see pelab/sweep.h */
+#include "pelab/lab/sweep.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+pelab_status pelab_sweep_expand(pelab_cell **cells, size_t *count, const pelab_config *cfg,
+                                pelab_error *err) {
+    int outer = cfg->input == PELAB_INPUT_KIND_SENTENCES ? cfg->n_sentences : cfg->n_seq_len;
+    long long total = pelab_config_cell_count(cfg);
+    if (total <= 0 || total > PELAB_CONFIG_MAX_CELLS)
+        return pelab_error_set(err, PELAB_STATUS_CONFIG, "%s: the sweep has %lld cells", cfg->path, total);
+    pelab_cell *out = pelab_xcalloc((size_t)total, sizeof *out);
+    size_t k = 0;
+    for (int a = 0; a < outer; a++)
+        for (int b = 0; b < cfg->n_d_model; b++)
+            for (int s = 0; s < cfg->n_schemes; s++)
+                for (int h = 0; h < cfg->n_heads; h++)
+                    for (int m = 0; m < cfg->n_masks; m++)
+                        for (int p = 0; p < cfg->n_projections; p++)
+                            for (int t = 0; t < cfg->n_dtypes; t++) {
+                                pelab_cell *c = &out[k];
+                                c->index = k;
+                                c->scheme = &cfg->schemes[s];
+                                if (cfg->input == PELAB_INPUT_KIND_SENTENCES) {
+                                    c->sentence = a;
+                                    c->seq_len = cfg->sentence_len[a];
+                                } else {
+                                    c->sentence = -1;
+                                    c->seq_len = cfg->seq_len[a];
+                                }
+                                c->d_model = cfg->d_model[b];
+                                c->heads = cfg->heads[h];
+                                c->mask = cfg->masks[m];
+                                c->projection = cfg->projections[p];
+                                c->dtype = cfg->dtypes[t];
+                                k++;
+                            }
+    PELAB_ASSERT(k == (size_t)total);
+    *cells = out;
+    *count = k;
+    return PELAB_STATUS_OK;
+}
+
+int pelab_cell_width(const pelab_cell *c) {
+    return pelab_encoding_width(c->scheme, c->seq_len, c->d_model);
+}
+
+int pelab_cell_proj_width(const pelab_cell *c) {
+    return c->projection == PELAB_PROJECTION_IDENTITY ? pelab_cell_width(c) : c->d_model;
+}
+
+double pelab_cell_bytes(const pelab_cell *c) {
+    double n = c->seq_len, d = c->d_model, w = pelab_cell_width(c), D = pelab_cell_proj_width(c);
+    double pw = pelab_encoding_pe_width(c->scheme, c->seq_len, c->d_model);
+    double t = c->dtype == PELAB_DTYPE_F32 ? 4.0 : 8.0;
+    double doubles = n * d * 2 + n * pw;              /* E, E' and PE, kept in double */
+    double reals = 3 * n * w                          /* X, X', dX                    */
+                   + 6 * w * D                        /* Wq, Wk, Wv and their grads   */
+                   + 12 * n * D                       /* q k v out dout dq dk dv, q' k' v' out' */
+                   + c->heads * (2 * n + 1)           /* lse, relative bias           */
+                   + 2.0 * n * 8;                     /* per-thread score rows        */
+    return doubles * 8 + reals * t + c->heads * n * 40.0 /* row stats */;
+}
+
+double pelab_cell_flops(const pelab_cell *c, int trials) {
+    double n = c->seq_len, D = pelab_cell_proj_width(c), w = pelab_cell_width(c);
+    double attn = (4.0 + 14.0 + 4.0) * n * n * D;    /* forward, forward+backward, permuted forward */
+    if (c->mask == PELAB_MASK_CAUSAL) attn *= 0.5;
+    double proj = c->projection == PELAB_PROJECTION_RANDOM ? 2.0 * 3 * 3 * n * w * D : 0.0;
+    return trials * (attn + proj);
+}
+
+double pelab_cell_bytes_limit(void) {
+    const char *env = getenv("PELAB_MAX_CELL_BYTES");
+    if (env && *env) {
+        char *end = NULL;
+        double v = strtod(env, &end);
+        if (end && *end == '\0' && v > 0 && isfinite(v)) return v;
+    }
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (pages <= 0 || page <= 0) return 4.0 * (1 << 30);
+    return 0.5 * (double)pages * (double)page;
+}
+
+int pelab_cell_check(const pelab_cell *c, char *why, size_t why_len) {
+    if (pelab_encoding_check(c->scheme, c->seq_len, c->d_model, why, why_len)) return 1;
+    int D = pelab_cell_proj_width(c);
+    if (D % c->heads != 0) {
+        snprintf(why, why_len, "heads %d do not divide width %d (identity projection)", c->heads, D);
+        return 1;
+    }
+    double need = pelab_cell_bytes(c), limit = pelab_cell_bytes_limit();
+    if (need > limit) {
+        snprintf(why, why_len, "needs %.0f MiB, more than the %.0f MiB a cell may use", need / 1048576.0,
+                 limit / 1048576.0);
+        return 1;
+    }
+    return 0;
+}
+
+int pelab_cell_identity(char *buf, size_t len, const pelab_cell *c) {
+    int k = snprintf(buf, len, "scheme=%s seq_len=%d d_model=%d heads=%d mask=%s projection=%s dtype=%s",
+                     c->scheme->name, c->seq_len, c->d_model, c->heads, pelab_mask_str(c->mask),
+                     pelab_projection_str(c->projection), pelab_dtype_str(c->dtype));
+    if (c->sentence >= 0 && k >= 0 && (size_t)k < len)
+        k += snprintf(buf + k, len - (size_t)k, " sentence=%d", c->sentence);
+    return k;
+}
