@@ -12,6 +12,7 @@
 #include "pelab/kernels/attention.h"
 #include "pelab/base/rng.h"
 #include "pelab/base/status.h"
+#include "pelab/base/mem.h"
 #include "test.h"
 
 /* ---- helpers ------------------------------------------------------------------ */

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "pelab/base/fileio.h"
 #include "pelab/study/claims.h"
 #include "pelab/lab/results.h"
 #include "pelab/io/table.h"
@@ -156,7 +157,7 @@ static void test_read_file_max(void) {
     free(got);
     got = NULL;
     ASSERT_EQ(pelab_read_file_max(&got, &len, path, size - 1, &err), PELAB_STATUS_RUN);
-    ASSERT_STR_CONTAINS(err.msg, "file too large");
+    ASSERT_STR_CONTAINS(err.msg, "file is larger than");
     ASSERT(got == NULL);
     ASSERT_EQ(pelab_read_file_max(&got, &len, path, 1000, &err), PELAB_STATUS_RUN);
     ASSERT(got == NULL);

@@ -5,9 +5,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "pelab/kernels/attention.h"
 #include "pelab/pe/encoding.h"
 #include "pelab/base/rng.h"
 #include "pelab/base/status.h"
+#include "pelab/base/mem.h"
 #include "schemes.h"
 #include "test.h"
 

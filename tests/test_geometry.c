@@ -16,13 +16,14 @@
 #include "pelab/pe/encoding.h"
 #include "pelab/pe/geometry.h"
 #include "pelab/base/status.h"
+#include "pelab/base/mem.h"
 #include "schemes.h"
 #include "test.h"
 
 static pelab_geometry_result measure(pelab_scheme_id id, int n, int d, int f32) {
     pelab_scheme s = scheme(id);
     pelab_geometry_result r;
-    pelab_geometry_measure(&r, &s, 1, n, d, f32);
+    pelab_geometry_measure(&r, &s, 1, n, d, f32, 1e18);
     return r;
 }
 
@@ -187,11 +188,11 @@ static void test_length_consistency(void) {
     /* with max_len fixed at L >= 2n the positions do not move: 0 */
     pelab_scheme s = scheme_with(PELAB_SCHEME_INDEX_NORM, "max_len", 4096);
     pelab_geometry_result r;
-    pelab_geometry_measure(&r, &s, 1, 100, 4, 1);
+    pelab_geometry_measure(&r, &s, 1, 100, 4, 1, 1e18);
     ASSERT_DBL_EQ(V(r, LENGTH_CONSISTENCY), 0);
     /* ... but L < 2n cannot encode the longer sequence: undefined */
     s = scheme_with(PELAB_SCHEME_INDEX_NORM, "max_len", 150);
-    pelab_geometry_measure(&r, &s, 1, 100, 4, 1);
+    pelab_geometry_measure(&r, &s, 1, 100, 4, 1, 1e18);
     ASSERT_UNDEFINED(r, LENGTH_CONSISTENCY);
     /* onehot (width n vs 2n, zero-padded) and binary (B vs B+1 bits; bit B
      * of p < n is 0): the same row */
@@ -349,7 +350,7 @@ static void test_min_dist_all_pairs(void) {
     /* learned with std 0: every row is 0, n(n-1)/2 collisions, distance 0 */
     s = scheme_with(PELAB_SCHEME_LEARNED, "std", 0);
     s.params[pelab_scheme_param_index(pelab_scheme_def_get(PELAB_SCHEME_LEARNED), "max_len")] = 8192;
-    pelab_geometry_measure(&r, &s, 1, 5000, 4, 1);
+    pelab_geometry_measure(&r, &s, 1, 5000, 4, 1, 1e18);
     ASSERT_DBL_EQ(V(r, POS_COLLISIONS), 5000.0 * 4999 / 2);
     ASSERT_DBL_EQ(V(r, POS_MIN_DIST), 0);
     ASSERT_UNDEFINED(r, SYM_RESIDUAL); /* Phi = 0 */
@@ -387,7 +388,7 @@ static void test_rope_relative_property(void) {
                 }
             free(phi);
             pelab_geometry_result r;
-            pelab_geometry_measure(&r, &s, 1, 512, d, 1);
+            pelab_geometry_measure(&r, &s, 1, 512, d, 1, 1e18);
             ASSERT_DBL_LT(V(r, TI_RESIDUAL), 1e-12);
             ASSERT_DBL_EQ(V(r, SYM_RESIDUAL), 0);
             ASSERT_UNDEFINED(r, POS_MIN_DIST);
@@ -552,7 +553,7 @@ static void test_sampled_pairs(void) {
     const double exact = brute_spearman(phi, N);
     free(phi);
     pelab_geometry_result r;
-    pelab_geometry_measure(&r, &s, 1, N, 32, 1);
+    pelab_geometry_measure(&r, &s, 1, N, 32, 1, 1e18);
     ASSERT_NEAR(V(r, MONO_SPEARMAN), exact, 0.01);
     ASSERT_DBL_EQ(V(r, SYM_RESIDUAL), 0);
 }

@@ -15,6 +15,7 @@
 #include "pelab/kernels/attention.h"
 #include "pelab/base/rng.h"
 #include "pelab/base/status.h"
+#include "pelab/base/mem.h"
 
 #if defined(PELAB_HAVE_OPENBLAS)
 #include <cblas.h>

@@ -8,6 +8,7 @@
 #include "pelab/lab/config.h"
 #include "pelab/lab/metrics.h"
 #include "pelab/lab/sweep.h"
+#include "pelab/base/mem.h"
 
 const char pelab_cli_attend_help[] =
     "usage: pelab attend CONFIG [--format table|csv]\n"

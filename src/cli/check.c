@@ -5,6 +5,8 @@
 
 #include "pelab/study/claims.h"
 #include "cli.h"
+#include "pelab/base/fileio.h"
+#include "pelab/io/manifest.h"
 #include "pelab/lab/results.h"
 
 const char pelab_cli_check_help[] =
@@ -34,25 +36,11 @@ const char pelab_cli_check_help[] =
     "exit status: 0 every claim holds, 1 a claim fails (or the results cannot\n"
     "be read), 2 bad usage or an invalid claims file (FILE:LINE:COL: message).\n";
 
-/* The run status recorded next to results_csv (its folder's manifest.json)
- * into buf: "complete", "running", "interrupted", ...; "" when there is no
- * manifest or it names no status. */
-static void manifest_status(char *buf, size_t cap, const char *results_csv) {
-    char path[4300];
-    const char *slash = strrchr(results_csv, '/');
-    int dir_len = slash ? (int)(slash - results_csv) : 1;
-    snprintf(path, sizeof path, "%.*s/manifest.json", dir_len, slash ? results_csv : ".");
-    char *json = NULL;
-    size_t len = 0;
-    pelab_error err;
-    buf[0] = '\0';
-    if (pelab_read_file(&json, &len, path, &err)) return;
-    const char *p = strstr(json, "\"status\": \"");
-    if (p) {
-        p += strlen("\"status\": \"");
-        snprintf(buf, cap, "%.*s", (int)strcspn(p, "\""), p);
-    }
-    free(json);
+/* The run status recorded next to results_csv (its folder's manifest.json):
+ * 1 with *status, 0 when there is no readable manifest. */
+static int manifest_status(pelab_manifest_status *status, const char *results_csv) {
+    char dir[4300];
+    return pelab_manifest_status_of(pelab_path_dir(dir, sizeof dir, results_csv), status);
 }
 
 /* `pelab check EXPERIMENT RESULTS`: prints one verdict line per claim and a
@@ -61,20 +49,15 @@ static void manifest_status(char *buf, size_t cap, const char *results_csv) {
 int pelab_cli_check(int argc, char **argv) {
     const char *args[2];
     int n = 0;
-    for (int i = 0; i < argc; i++) {
-        if (argv[i][0] == '-' && argv[i][1]) return pelab_cli_usage_error("check: unknown option '%s'", argv[i]);
-        if (n == 2) return pelab_cli_usage_error("check: EXPERIMENT and RESULTS only ('%s' is extra)", argv[i]);
-        args[n++] = argv[i];
-    }
+    if (pelab_cli_parse("check", argc, argv, NULL, 0, args, 2, &n)) return 2;
     if (n < 2) return pelab_cli_usage_error("check wants EXPERIMENT and RESULTS (e.g. experiments/index-explosion results/index-explosion-ci)");
     pelab_check ck;
     pelab_error err;
     if (pelab_check_run(&ck, args[0], args[1], &err)) return pelab_cli_fail(&err);
-    char run_status[64];
-    manifest_status(run_status, sizeof run_status, ck.results_path);
-    if (run_status[0] && strcmp(run_status, "complete") != 0)
+    pelab_manifest_status run_status;
+    if (manifest_status(&run_status, ck.results_path) && run_status != PELAB_MANIFEST_STATUS_COMPLETE)
         fprintf(stderr, "pelab: warning: the run in %s is %s, not complete: claims are checked on the rows there are\n",
-                ck.results_path, run_status);
+                ck.results_path, pelab_manifest_status_str(run_status));
     for (int i = 0; i < ck.claims.n; i++) {
         const pelab_claim_verdict *v = &ck.verdicts[i];
         if (v->holds)

@@ -18,6 +18,30 @@ int pelab_cli_usage_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)))
 #endif
     ;
+/* One option of a command, for pelab_cli_parse. */
+typedef struct pelab_cli_opt {
+    const char *name;     /* "--out"                                              */
+    int has_value;        /* 1: takes a value (--out DIR or --out=DIR); 0: a flag  */
+    const char *value;    /* out: the value, "" for a flag given, NULL when absent */
+} pelab_cli_opt;
+
+/* Parse a command's arguments, the same way for every command: options of
+ * opts (a value as the next argument or after '='), each at most once;
+ * anything else not starting with '-' (or "-" itself) is a positional,
+ * stored in pos[0..max_pos). Returns 0 with *n_pos set, or prints the
+ * problem ("CMD: unknown option '--frce' (did you mean '--force'?)",
+ * "CMD: --out given twice", "CMD: --out wants a value", "CMD: '--quiet'
+ * takes no value", "CMD: one ... only ('x' is extra)") and returns 2. */
+int pelab_cli_parse(const char *cmd, int argc, char **argv, pelab_cli_opt *opts, int n_opts, const char **pos,
+                    int max_pos, int *n_pos);
+
+/* The value of option name among opts (NULL when absent). */
+const char *pelab_cli_get(const pelab_cli_opt *opts, int n_opts, const char *name);
+
+/* on = 1: pelab_cli_usage_error prints nothing (MPI ranks > 0, which see
+ * the argv rank 0 reports on). */
+void pelab_cli_silence(int on);
+
 /* A whole number in [lo, hi] from s into *out; 0 when s is not one. */
 int pelab_cli_parse_int(const char *s, long lo, long hi, long *out);
 

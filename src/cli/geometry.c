@@ -8,7 +8,9 @@
 #include "cli.h"
 #include "pelab/lab/config.h"
 #include "pelab/pe/encoding.h"
+#include "pelab/lab/sweep.h"
 #include "pelab/pe/geometry.h"
+#include "pelab/base/mem.h"
 
 const char pelab_cli_geometry_help[] =
     "usage: pelab geometry --scheme S --d-model D [--seq-len N] [--max-distance M]\n"
@@ -151,7 +153,7 @@ int pelab_cli_geometry(int argc, char **argv) {
     free(row);
     if (!csv) {
         pelab_geometry_result r;
-        pelab_geometry_measure(&r, &s, seed, (int)n, (int)d, f32);
+        pelab_geometry_measure(&r, &s, seed, (int)n, (int)d, f32, pelab_cell_bytes_limit());
         printf("\n# metrics (dtype %s for pos_min_dist and pos_collisions)\n", f32 ? "f32" : "f64");
         for (int k = 0; k < PELAB_GEOMETRY_COUNT; k++)
             print_value(pelab_geometry_metric_name((pelab_geometry_metric)k), r.value[k], r.defined[k]);

@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "pelab/run/shard.h"
+#include "pelab/base/mem.h"
 
 const char pelab_cli_merge_help[] =
     "usage: pelab merge OUT SHARD_DIR... [--config FILE] [--force] [--quiet]\n"

@@ -20,6 +20,8 @@
 #include "pelab/lab/metrics.h"
 #include "pelab/lab/results.h"
 #include "pelab/io/table.h"
+#include "pelab/base/fileio.h"
+#include "pelab/base/mem.h"
 
 #ifndef PELAB_SOURCE_DIR
 #define PELAB_SOURCE_DIR "."

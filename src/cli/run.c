@@ -1,4 +1,5 @@
 /* cli_run.c — `pelab run` and `pelab validate` */
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,6 +7,9 @@
 #include "cli.h"
 #include "pelab/lab/config.h"
 #include "pelab/run/runner.h"
+#include "pelab/base/mem.h"
+#include "pelab/lab/metrics.h"
+#include "pelab/lab/sweep.h"
 #include "pelab/run/shard.h"
 
 const char pelab_cli_run_help[] =
@@ -42,52 +46,96 @@ const char pelab_cli_run_help[] =
     "their own OpenMP threads, and writes the one results folder itself.\n"
     "\n"
     "Numbers depend only on the config and its seed: not on --threads, the\n"
-    "order cells run in, a resume, a shard split or the number of ranks.\n";
+    "order cells run in, a resume, a shard split or the number of ranks.\n"
+    "\n"
+    "One run at a time writes a folder: a second run, resume, shard or merge\n"
+    "into it is refused (exit 2, naming the first one's pid). Every option\n"
+    "takes its value as --opt VALUE or --opt=VALUE.\n"
+    "\n"
+    "Exit status: 0 every cell is on disk; 1 the run failed (a write error,\n"
+    "or no cell could run); 2 bad usage or config, or the folder is in use;\n"
+    "130/143 interrupted by SIGINT/SIGTERM (the message says how to resume).\n";
 
 const char pelab_cli_validate_help[] =
     "usage: pelab validate CONFIG\n"
     "\n"
-    "Loads and checks CONFIG without running anything. Prints the number of\n"
-    "cells and exits 0 when valid; prints FILE:LINE:COLUMN: message and exits 2\n"
-    "when not.\n";
+    "Loads and checks CONFIG without running anything. When it is valid, prints\n"
+    "the number of cells and the config hash, the sweep's estimated cost (the\n"
+    "cost model shards use, in floating-point operations, and in seconds on\n"
+    "this machine from a 30 ms calibration: an estimate, not a promise) and\n"
+    "how many cells will be skipped, and why; exits 0. When not, prints\n"
+    "FILE:LINE:COLUMN: message and exits 2.\n";
 
 /* Usage errors: printed by rank 0 only (every rank sees the same argv). */
 #define RUN_USAGE(...) (rank == 0 ? pelab_cli_usage_error(__VA_ARGS__) : 2)
 
-static int run_command(int argc, char **argv, int rank, int size) {
-    const char *config = NULL, *out = NULL;
-    pelab_run_options opt = {0};
-    int no_shard = 0, shard_given = 0;
-    for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
-            out = argv[++i];
-        else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
-            long t = 0;
-            if (!pelab_cli_parse_int(argv[++i], 1, 4096, &t))
-                return RUN_USAGE("--threads wants a whole number from 1 to 4096, not '%s'", argv[i]);
-            opt.threads = (int)t;
-        } else if (strcmp(argv[i], "--shard") == 0 && i + 1 < argc) {
-            if (!pelab_shard_parse(argv[++i], &opt.shard_index, &opt.shard_count))
-                return RUN_USAGE("--shard wants K/N with 0 <= K < N <= %d (K counts from 0), not '%s'",
-                                 PELAB_SHARD_MAX, argv[i]);
-            shard_given = 1;
-        } else if (strcmp(argv[i], "--no-shard") == 0)
-            no_shard = 1;
-        else if (strcmp(argv[i], "--resume") == 0)
-            opt.resume = 1;
-        else if (strcmp(argv[i], "--force") == 0)
-            opt.force = 1;
-        else if (strcmp(argv[i], "--quiet") == 0)
-            opt.quiet = 1;
-        else if (argv[i][0] == '-')
-            return RUN_USAGE("run: unknown or incomplete option '%s'", argv[i]);
-        else if (!config)
-            config = argv[i];
-        else
-            return RUN_USAGE("run: one CONFIG only ('%s' is extra)", argv[i]);
+/* The closing line of a run. */
+static void print_summary(const pelab_run_summary *sum, const char *out) {
+    char ran[256] = "";
+    if (sum->already_complete) {
+        printf("pelab: %s is already complete (%zu cells, %d attempt%s, %.1f s): nothing to do\n", out,
+               sum->cells_done, sum->attempts, sum->attempts == 1 ? "" : "s", sum->total_elapsed_s);
+        return;
     }
+    if (sum->cells_this_attempt < sum->cells_done)
+        snprintf(ran, sizeof ran, " (%zu this run, %zu from before)", sum->cells_this_attempt,
+                 sum->cells_done - sum->cells_this_attempt);
+    printf("pelab: %zu cells%s: %zu ok, %zu skipped, %zu nonfinite; %.1f s", sum->cells_done, ran, sum->cells_ok,
+           sum->cells_skipped, sum->cells_nonfinite, sum->elapsed_s);
+    if (sum->attempts > 1) printf(" (%.1f s over %d attempts)", sum->total_elapsed_s, sum->attempts);
+    printf("; results in %s/results.csv\n", out);
+    if (sum->cells_skipped) printf("pelab: skipped, the first: %s\n", sum->first_skip);
+    if (sum->cells_nonfinite) printf("pelab: nonfinite, the first: %s\n", sum->first_nonfinite);
+    if (sum->signal_after_last)
+        printf("pelab: a signal came while the last cells ran; they finished, so the sweep is complete\n");
+}
+
+/* "pelab run ARGS..." for the lock's record. */
+static void command_line(char *buf, size_t cap, int argc, char **argv) {
+    size_t o = (size_t)snprintf(buf, cap, "pelab run");
+    for (int i = 0; i < argc && o + 2 < cap; i++) o += (size_t)snprintf(buf + o, cap - o, " %s", argv[i]);
+}
+
+/* Warn when asked for more threads than the machine has. */
+static void warn_threads(long threads) {
+    int cores = omp_get_num_procs();
+    if (threads > cores)
+        fprintf(stderr, "pelab: warning: --threads %ld is more than the %d core%s here: the threads will take "
+                        "turns, which is slower, not faster\n",
+                threads, cores, cores == 1 ? "" : "s");
+}
+
+enum { O_OUT, O_THREADS, O_SHARD, O_NO_SHARD, O_RESUME, O_FORCE, O_QUIET, O_COUNT };
+
+static int run_command(int argc, char **argv, int rank, int size) {
+    pelab_cli_opt opts[O_COUNT] = {
+        [O_OUT] = {"--out", 1, NULL},         [O_THREADS] = {"--threads", 1, NULL}, [O_SHARD] = {"--shard", 1, NULL},
+        [O_NO_SHARD] = {"--no-shard", 0, NULL}, [O_RESUME] = {"--resume", 0, NULL}, [O_FORCE] = {"--force", 0, NULL},
+        [O_QUIET] = {"--quiet", 0, NULL},
+    };
+    const char *pos[1];
+    int n_pos = 0;
+    pelab_cli_silence(rank > 0); /* the same argv as rank 0, which prints any problem */
+    if (pelab_cli_parse("run", argc, argv, opts, O_COUNT, pos, 1, &n_pos)) return 2;
+    const char *config = n_pos ? pos[0] : NULL, *out = opts[O_OUT].value;
+    pelab_run_options opt = {0};
+    opt.resume = opts[O_RESUME].value != NULL;
+    opt.force = opts[O_FORCE].value != NULL;
+    opt.quiet = opts[O_QUIET].value != NULL;
+    int no_shard = opts[O_NO_SHARD].value != NULL, shard_given = opts[O_SHARD].value != NULL;
+    if (opts[O_THREADS].value) {
+        long t = 0;
+        if (!pelab_cli_parse_int(opts[O_THREADS].value, 1, 4096, &t))
+            return RUN_USAGE("run: --threads wants a whole number from 1 to 4096, not '%s'", opts[O_THREADS].value);
+        opt.threads = (int)t;
+        if (rank == 0) warn_threads(t);
+    }
+    if (shard_given && !pelab_shard_parse(opts[O_SHARD].value, &opt.shard_index, &opt.shard_count))
+        return RUN_USAGE("run: --shard wants K/N with 0 <= K < N <= %d (K counts from 0), not '%s'", PELAB_SHARD_MAX,
+                         opts[O_SHARD].value);
     if (!config) return RUN_USAGE("run: which CONFIG?");
     if (shard_given && no_shard) return RUN_USAGE("run: --shard and --no-shard contradict each other");
+    if (opt.resume && opt.force) return RUN_USAGE("run: --resume and --force contradict each other");
     pelab_config cfg;
     pelab_error err;
 
@@ -102,7 +150,8 @@ static int run_command(int argc, char **argv, int rank, int size) {
     }
 
     int code = 0;
-    if (pelab_config_load(&cfg, config, &err)) {
+    memset(&cfg, 0, sizeof cfg);
+    if (pelab_cell_bytes_limit_check(&err) || pelab_config_load(&cfg, config, &err)) {
         code = pelab_cli_fail(&err);
         goto out;
     }
@@ -121,7 +170,7 @@ static int run_command(int argc, char **argv, int rank, int size) {
                     getenv("SLURM_ARRAY_TASK_ID"), getenv("SLURM_ARRAY_TASK_COUNT"), opt.shard_index,
                     opt.shard_count);
     }
-    char dir[4096];
+    char dir[4096], cmdline[1024];
     if (!out) {
         if (opt.shard_count > 0)
             snprintf(dir, sizeof dir, "results/%s/shard-%d-of-%d", cfg.name, opt.shard_index, opt.shard_count);
@@ -130,6 +179,8 @@ static int run_command(int argc, char **argv, int rank, int size) {
         out = dir;
     }
     opt.out_dir = out;
+    command_line(cmdline, sizeof cmdline, argc, argv);
+    opt.command = cmdline;
     pelab_run_executor ex;
     if (size > 1) {
         if (pelab_mpi_executor(&ex, &cfg, &err)) {
@@ -139,7 +190,8 @@ static int run_command(int argc, char **argv, int rank, int size) {
         opt.executor = &ex;
     }
     int sig = 0;
-    pelab_status s = pelab_run(&cfg, &opt, &sig, &err);
+    pelab_run_summary sum;
+    pelab_status s = pelab_run(&cfg, &opt, &sig, &sum, &err);
     pelab_mpi_release();
     if (s == PELAB_STATUS_INTERRUPTED) {
         fprintf(stderr, "pelab: %s\n", err.msg);
@@ -147,7 +199,7 @@ static int run_command(int argc, char **argv, int rank, int size) {
     } else if (s) {
         code = pelab_cli_fail(&err);
     } else if (!opt.quiet) {
-        printf("pelab: wrote %s/results.csv and %s/manifest.json\n", out, out);
+        print_summary(&sum, out);
     }
 out:
     pelab_mpi_release(); /* rank 0: let every worker go, whatever happened */
@@ -164,14 +216,68 @@ int pelab_cli_run(int argc, char **argv) {
     return code;
 }
 
+/* Cells that will be skipped, grouped by reason (the first few). */
+typedef struct skip_group {
+    char why[200];
+    size_t count;
+} skip_group;
+
 int pelab_cli_validate(int argc, char **argv) {
-    if (argc != 1) return pelab_cli_usage_error("validate takes one CONFIG");
+    const char *pos[1];
+    int n_pos = 0;
+    if (pelab_cli_parse("validate", argc, argv, NULL, 0, pos, 1, &n_pos)) return 2;
+    if (n_pos != 1) return pelab_cli_usage_error("validate takes one CONFIG");
     pelab_config cfg;
     pelab_error err;
-    if (pelab_config_load(&cfg, argv[0], &err)) return pelab_cli_fail(&err);
-    printf("%s: valid: %lld cells, config hash %016llx\n", argv[0], pelab_config_cell_count(&cfg),
+    if (pelab_cell_bytes_limit_check(&err) || pelab_config_load(&cfg, pos[0], &err)) return pelab_cli_fail(&err);
+    printf("%s: valid: %lld cells, config hash %016llx\n", pos[0], pelab_config_cell_count(&cfg),
            (unsigned long long)cfg.hash);
+    pelab_cell *cells = NULL;
+    size_t n = 0;
+    if (pelab_sweep_expand(&cells, &n, &cfg, &err)) {
+        pelab_config_free(&cfg);
+        return pelab_cli_fail(&err);
+    }
+    enum { MAX_GROUPS = 6 };
+    skip_group groups[MAX_GROUPS];
+    int n_groups = 0;
+    size_t skipped = 0, other = 0;
+    double flops = 0, secs = 0;
+    pelab_cell_timing timing;
+    pelab_cell_timing_calibrate(&timing);
+    for (size_t i = 0; i < n; i++) {
+        char why[200];
+        if (!pelab_cell_check(&cells[i], why, sizeof why)) {
+            flops += pelab_cell_flops(&cells[i], cfg.trials);
+            secs += pelab_cell_seconds(&cells[i], cfg.trials, &timing);
+            continue;
+        }
+        skipped++;
+        int g = 0;
+        while (g < n_groups && strcmp(groups[g].why, why) != 0) g++;
+        if (g == n_groups && n_groups < MAX_GROUPS) {
+            snprintf(groups[g].why, sizeof groups[g].why, "%s", why);
+            groups[g].count = 0;
+            n_groups++;
+        }
+        if (g < n_groups) groups[g].count++;
+        else other++;
+    }
+    int threads = omp_get_max_threads();
+    secs /= threads;
+    printf("  estimated cost: %.3g floating-point operations (pelab_cell_flops), about %.2g s on this machine "
+           "with %d thread%s (calibrated: %.3g GFLOP/s a thread in f32, %.3g in f64, %.2g ms a trial besides)\n",
+           flops, secs, threads, threads == 1 ? "" : "s", timing.rate[PELAB_DTYPE_F32] / 1e9,
+           timing.rate[PELAB_DTYPE_F64] / 1e9, timing.overhead_s * 1e3);
+    if (!skipped) {
+        printf("  every cell can run\n");
+    } else {
+        printf("  %zu of %zu cells will be skipped (a row with status skipped: REASON):\n", skipped, n);
+        for (int g = 0; g < n_groups; g++) printf("    %zu x %s\n", groups[g].count, groups[g].why);
+        if (other) printf("    %zu x for other reasons\n", other);
+        if (skipped == n) printf("  no cell can run: pelab run would fail (exit 1)\n");
+    }
+    free(cells);
     pelab_config_free(&cfg);
     return 0;
 }
-

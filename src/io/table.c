@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "pelab/lab/results.h"
+#include "pelab/base/fileio.h"
+#include "pelab/base/mem.h"
 
 /* Growable array of char pointers and their lines. */
 typedef struct ptrs {

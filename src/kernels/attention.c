@@ -18,6 +18,7 @@
 #include "simd.h"
 #include "pelab/pe/encoding.h"
 #include "pelab/base/status.h"
+#include "pelab/base/mem.h"
 
 const char *pelab_attention_simd(void) { return PV_AVX512 ? "avx512" : "portable"; }
 

@@ -17,7 +17,6 @@
 #endif
 
 #include "pelab/lab/config.h"
-#include "pelab/lab/sweep.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -34,6 +33,8 @@
 #include "pelab/pe/encoding.h"
 #include "pelab/base/rng.h"
 #include "pelab/base/status.h"
+#include "pelab/base/mem.h"
+#include "pelab/base/suggest.h"
 
 #if defined(__GNUC__)
 #define CFG_PRINTF(a, b) __attribute__((format(printf, a, b)))
@@ -1642,46 +1643,6 @@ static void build_json(const ctx *c, pelab_config *cfg) {
 
 /* ---- stage 4: resolve -------------------------------------------------------- */
 
-/* Refuses, before any work, a sweep with a cell whose memory need (the
- * runner's estimate, pelab_cell_bytes) is more than a cell may use on this
- * machine (pelab_cell_bytes_limit: half the memory, or PELAB_MAX_CELL_BYTES).
- * Located at the seq_len value (or the sentences) that needs it. Cells the
- * scheme cannot run at all are left to the runner's per-cell status. */
-static int check_memory(ctx *c, const pelab_config *cfg, const node *sweep) {
-    const double limit = pelab_cell_bytes_limit();
-    const int outer = cfg->input == PELAB_INPUT_KIND_SENTENCES ? cfg->n_sentences : cfg->n_seq_len;
-    int max_heads = 1;
-    for (int h = 0; h < cfg->n_heads; h++) max_heads = cfg->heads[h] > max_heads ? cfg->heads[h] : max_heads;
-    for (int a = 0; a < outer; a++)
-        for (int d = 0; d < cfg->n_d_model; d++)
-            for (int s = 0; s < cfg->n_schemes; s++)
-                for (int p = 0; p < cfg->n_projections; p++)
-                    for (int t = 0; t < cfg->n_dtypes; t++) {
-                        pelab_cell cell;
-                        memset(&cell, 0, sizeof cell);
-                        cell.scheme = &cfg->schemes[s];
-                        cell.seq_len = cfg->input == PELAB_INPUT_KIND_SENTENCES ? cfg->sentence_len[a] : cfg->seq_len[a];
-                        cell.d_model = cfg->d_model[d];
-                        cell.heads = max_heads;
-                        cell.projection = cfg->projections[p];
-                        cell.dtype = cfg->dtypes[t];
-                        cell.sentence = -1;
-                        if (pelab_encoding_check(cell.scheme, cell.seq_len, cell.d_model, NULL, 0)) continue;
-                        double need = pelab_cell_bytes(&cell);
-                        if (need <= limit) continue;
-                        const node *at = cfg->input != PELAB_INPUT_KIND_SENTENCES && c->seq_len_at ? c->seq_len_at[a]
-                                                                                               : sweep;
-                        return fail_at(c, at,
-                                       "the cell scheme=%s seq_len=%d d_model=%d projection=%s dtype=%s needs "
-                                       "about %.0f MiB, more than the %.0f MiB a cell may use on this machine "
-                                       "(half its memory; PELAB_MAX_CELL_BYTES sets another limit)",
-                                       cell.scheme->name, cell.seq_len, cell.d_model,
-                                       pelab_projection_str(cell.projection), pelab_dtype_str(cell.dtype),
-                                       need / 1048576.0, limit / 1048576.0);
-                    }
-    return 0;
-}
-
 static const char *const g_top_keys[] = {"name",      "seed",    "sweep",  "trials",
                                          "permutation", "inputs", "token_std", "schemes",
                                          "tokens",    "sentences"};
@@ -1799,7 +1760,6 @@ static int resolve(ctx *c, pelab_config *cfg, node *root) {
                 const node *at = c->heads_at ? c->heads_at[h] : sweep;
                 return fail_at(c, at, "heads %d does not divide d_model %d", cfg->heads[h], cfg->d_model[d]);
             }
-    if (check_memory(c, cfg, sweep)) return -1;
 
     build_json(c, cfg);
     return 0;

@@ -12,6 +12,7 @@
 #include "pelab/pe/encoding.h"
 #include "pelab/pe/geometry.h"
 #include "pelab/base/rng.h"
+#include "pelab/base/mem.h"
 
 static const pelab_metric_def g_metrics[PELAB_METRIC_COUNT] = {
 #define PELAB_METRIC_ROW_(id, name, family, help) {name, family, help},
@@ -184,7 +185,7 @@ static void geometry_cached(pelab_geometry_result *g, const pelab_scheme *s, uin
         if (e->used) *g = e->g, hit = 1;
     }
     if (hit) return;
-    pelab_geometry_measure(g, s, seed, n, d, f32);
+    pelab_geometry_measure(g, s, seed, n, d, f32, pelab_cell_bytes_limit());
 #pragma omp critical(pelab_geo_memo)
     {
         geo_memo_entry *e = geo_memo_slot(&key);
@@ -253,4 +254,43 @@ void pelab_cell_run(pelab_cell_result *res, const pelab_config *cfg, const pelab
     else
         snprintf(res->status, sizeof res->status, "ok");
     res->time_s = omp_get_wtime() - t0;
+}
+
+/* The best of 3 single-threaded runs of the one cell of yaml, in seconds;
+ * *flops receives its cost by pelab_cell_flops. */
+static double time_cell(const char *yaml, double *flops) {
+    pelab_config cfg;
+    pelab_error err;
+    PELAB_ASSERT(pelab_config_load_buffer(&cfg, yaml, strlen(yaml), "<calibration>", NULL, &err) == 0);
+    pelab_cell *cells = NULL;
+    size_t n = 0;
+    PELAB_ASSERT(pelab_sweep_expand(&cells, &n, &cfg, &err) == 0 && n == 1);
+    double best = INFINITY;
+    for (int rep = 0; rep < 3; rep++) {
+        pelab_cell_result res;
+        double t0 = omp_get_wtime();
+#pragma omp parallel num_threads(1)
+        pelab_cell_run(&res, &cfg, &cells[0]);
+        double t = omp_get_wtime() - t0;
+        if (t < best) best = t;
+    }
+    *flops = pelab_cell_flops(&cells[0], cfg.trials);
+    free(cells);
+    pelab_config_free(&cfg);
+    return best > 1e-9 ? best : 1e-9;
+}
+
+void pelab_cell_timing_calibrate(pelab_cell_timing *t) {
+    double f_small, f32, f64;
+    double s_small = time_cell("name: c\nseed: 977\nsweep: {seq_len: 8, d_model: 16, scheme: sinusoidal}\n", &f_small);
+    double s32 = time_cell("name: c\nseed: 977\nsweep: {seq_len: 256, d_model: 64, scheme: sinusoidal, heads: 4}\n", &f32);
+    double s64 = time_cell("name: c\nseed: 977\nsweep: {seq_len: 256, d_model: 64, scheme: sinusoidal, heads: 4, "
+                           "dtype: f64}\n", &f64);
+    t->overhead_s = s_small;
+    t->rate[PELAB_DTYPE_F32] = f32 / (s32 > s_small ? s32 - s_small : s32);
+    t->rate[PELAB_DTYPE_F64] = f64 / (s64 > s_small ? s64 - s_small : s64);
+}
+
+double pelab_cell_seconds(const pelab_cell *c, int trials, const pelab_cell_timing *t) {
+    return pelab_cell_flops(c, trials) / t->rate[c->dtype] + trials * t->overhead_s;
 }

@@ -71,119 +71,16 @@ int pelab_results_row(char *buf, size_t len, const pelab_cell *c, const pelab_ce
     return k;
 }
 
-pelab_status pelab_mkdir_p(const char *dir, pelab_error *err) {
-    char path[4096];
-    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path)
-        return pelab_error_set(err, PELAB_STATUS_IO, "%s: path too long", dir);
-    for (char *p = path + 1; ; p++) {
-        if (*p == '/' || *p == '\0') {
-            char c = *p;
-            *p = '\0';
-            if (mkdir(path, 0777) != 0 && errno != EEXIST)
-                return pelab_error_set(err, PELAB_STATUS_IO, "%s: cannot create folder: %s", path, strerror(errno));
-            struct stat st;
-            if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
-                return pelab_error_set(err, PELAB_STATUS_IO, "%s: exists and is not a folder", path);
-            *p = c;
-            if (c == '\0') break;
-        }
-    }
-    return PELAB_STATUS_OK;
-}
-
-pelab_status pelab_write_file_atomic(const char *path, const char *data, size_t len, pelab_error *err) {
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-    if (fd < 0) return pelab_error_set(err, PELAB_STATUS_IO, "%s: cannot write: %s", tmp, strerror(errno));
-    size_t off = 0;
-    while (off < len) {
-        ssize_t w = write(fd, data + off, len - off);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            int e = errno;
-            close(fd);
-            unlink(tmp);
-            return pelab_error_set(err, PELAB_STATUS_IO, "%s: cannot write: %s", tmp, strerror(e));
-        }
-        off += (size_t)w;
-    }
-    if (fsync(fd) != 0 || close(fd) != 0) {
-        int e = errno;
-        unlink(tmp);
-        return pelab_error_set(err, PELAB_STATUS_IO, "%s: cannot write: %s", tmp, strerror(e));
-    }
-    if (rename(tmp, path) != 0) {
-        int e = errno;
-        unlink(tmp);
-        return pelab_error_set(err, PELAB_STATUS_IO, "%s: cannot replace: %s", path, strerror(e));
-    }
-    /* make the rename itself durable */
-    char dir[4200];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (slash) *slash = '\0'; else snprintf(dir, sizeof dir, ".");
-    int dfd = open(dir, O_RDONLY);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
-    return PELAB_STATUS_OK;
-}
-
-pelab_status pelab_read_file(char **data, size_t *len, const char *path, pelab_error *err) {
-    return pelab_read_file_max(data, len, path, SIZE_MAX, err);
-}
-
-pelab_status pelab_read_file_max(char **data, size_t *len, const char *path, size_t max, pelab_error *err) {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) return pelab_error_set(err, PELAB_STATUS_IO, "%s: cannot read: %s", path, strerror(errno));
-    size_t cap = 1 << 16, n = 0;
-    char *buf = pelab_xmalloc(cap);
-    for (;;) {
-        if (n > max) {
-            free(buf);
-            fclose(fp);
-            return pelab_error_set(err, PELAB_STATUS_RUN, "%s: file too large", path);
-        }
-        if (n + 1 >= cap) {
-            cap *= 2;
-            char *nb = realloc(buf, cap);
-            if (!nb) {
-                free(buf);
-                fclose(fp);
-                return pelab_error_set(err, PELAB_STATUS_NOMEM, "%s: out of memory reading", path);
-            }
-            buf = nb;
-        }
-        size_t r = fread(buf + n, 1, cap - n - 1, fp);
-        n += r;
-        if (r == 0) break;
-    }
-    int bad = ferror(fp);
-    fclose(fp);
-    if (bad) {
-        free(buf);
-        return pelab_error_set(err, PELAB_STATUS_IO, "%s: read error", path);
-    }
-    buf[n] = '\0';
-    *data = buf;
-    if (len) *len = n;
-    return PELAB_STATUS_OK;
-}
-
-void pelab_json_escape(char *buf, size_t len, const char *s) {
-    size_t k = 0;
-    for (; *s && k + 7 < len; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') {
-            buf[k++] = '\\';
-            buf[k++] = (char)c;
-        } else if (c < 0x20) {
-            k += (size_t)snprintf(buf + k, len - k, "\\u%04x", c);
-        } else {
-            buf[k++] = (char)c;
-        }
-    }
-    buf[k] = '\0';
+pelab_row_outcome pelab_results_row_outcome(const char *row, size_t len, char *status, size_t status_cap) {
+    /* status is the third field after the identity: ..., width, trials, status */
+    const char *p = row, *end = row + len;
+    for (int commas = 0; p < end && commas < PELAB_RESULTS_ID_COLUMNS + 2; p++)
+        if (*p == ',') commas++;
+    const char *e = p;
+    while (e < end && *e != ',' && *e != '\n') e++;
+    size_t sl = (size_t)(e - p);
+    if (status && status_cap) snprintf(status, status_cap, "%.*s", (int)(sl < status_cap ? sl : status_cap - 1), p);
+    if (sl == 2 && memcmp(p, "ok", 2) == 0) return PELAB_ROW_OUTCOME_OK;
+    if (sl >= 10 && memcmp(p, "nonfinite:", 10) == 0) return PELAB_ROW_OUTCOME_NONFINITE;
+    return PELAB_ROW_OUTCOME_SKIPPED;
 }

@@ -1,9 +1,11 @@
 /* sweep.c — see pelab/sweep.h */
 #include "pelab/lab/sweep.h"
+#include "pelab/base/mem.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 pelab_status pelab_sweep_expand(pelab_cell **cells, size_t *count, const pelab_config *cfg,
@@ -73,16 +75,45 @@ double pelab_cell_flops(const pelab_cell *c, int trials) {
     return trials * (attn + proj);
 }
 
-double pelab_cell_bytes_limit(void) {
-    const char *env = getenv("PELAB_MAX_CELL_BYTES");
-    if (env && *env) {
-        char *end = NULL;
-        double v = strtod(env, &end);
-        if (end && *end == '\0' && v > 0 && isfinite(v)) return v;
-    }
+/* PELAB_MAX_CELL_BYTES as a number of bytes: a positive number, optionally
+ * followed by K, M, G or T (powers of 1024; KiB, MiB, GiB, TiB too). 1 with
+ * *out, 0 when the text is not one. */
+static int parse_bytes(const char *s, double *out) {
+    char *end = NULL;
+    double v = strtod(s, &end);
+    if (end == s || !(v > 0) || !isfinite(v)) return 0;
+    static const char *const units[] = {"", "K", "M", "G", "T"};
+    static const char *const iec[] = {"", "KiB", "MiB", "GiB", "TiB"};
+    for (int i = 0; i < 5; i++)
+        if (strcmp(end, units[i]) == 0 || (i && strcmp(end, iec[i]) == 0)) {
+            *out = v * pow(1024.0, i);
+            return 1;
+        }
+    return 0;
+}
+
+static double machine_half_memory(void) {
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
     if (pages <= 0 || page <= 0) return 4.0 * (1 << 30);
     return 0.5 * (double)pages * (double)page;
+}
+
+double pelab_cell_bytes_limit(void) {
+    const char *env = getenv("PELAB_MAX_CELL_BYTES");
+    double v;
+    if (env && *env && parse_bytes(env, &v)) return v;
+    return machine_half_memory();
+}
+
+pelab_status pelab_cell_bytes_limit_check(pelab_error *err) {
+    const char *env = getenv("PELAB_MAX_CELL_BYTES");
+    double v;
+    if (env && !parse_bytes(env, &v))
+        return pelab_error_set(err, PELAB_STATUS_USAGE,
+                               "PELAB_MAX_CELL_BYTES='%.64s' is not a number of bytes (a positive number, "
+                               "optionally with K, M, G or T: 512M, 2G)",
+                               env);
+    return PELAB_STATUS_OK;
 }
 
 int pelab_cell_check(const pelab_cell *c, char *why, size_t why_len) {
@@ -90,6 +121,11 @@ int pelab_cell_check(const pelab_cell *c, char *why, size_t why_len) {
     int D = pelab_cell_proj_width(c);
     if (D % c->heads != 0) {
         snprintf(why, why_len, "heads %d do not divide width %d (identity projection)", c->heads, D);
+        return 1;
+    }
+    if (pelab_scheme_def_get(c->scheme->id)->kind == PELAB_SCHEME_KIND_ROTATE && D / c->heads < 2) {
+        snprintf(why, why_len, "%s rotates pairs of a head's dimensions: head width %d (width %d / heads %d) "
+                 "has none", c->scheme->name, D / c->heads, D, c->heads);
         return 1;
     }
     double need = pelab_cell_bytes(c), limit = pelab_cell_bytes_limit();

@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "pelab/base/rng.h"
+#include "pelab/kernels/attention.h"
 #include "pelab/base/status.h"
+#include "pelab/base/mem.h"
 
 /* ---- the registry: one row per scheme -------------------------------------- */
 
@@ -98,9 +100,7 @@ double pelab_scheme_param(const pelab_scheme *s, const char *name) {
  * and RoPE so both use the same rounding. pow rather than
  * exp(-2i/width * log(base)): one libm call whose error stays within an ulp,
  * instead of the rounding of log(base) amplified by the exponent. */
-static double inv_freq(int i, int width, double base) {
-    return pow(base, -(2.0 * i) / (double)width);
-}
+static double inv_freq(int i, int width, double base) { return pelab_rope_inv_freq(i, width, base); }
 
 /* Binary width: the smallest B >= 1 with 2^B >= L, in exact integer
  * arithmetic (no floating log2, whose rounding at powers of two is the
@@ -359,20 +359,4 @@ int pelab_encoding_rel_bias(double *rel_bias, const pelab_scheme *s, uint64_t se
     }
     PELAB_ASSERT(!"BIAS scheme without a rel_bias case");
     return 0;
-}
-
-void pelab_rope_pair(int i, int dk, int half, int *a, int *b) {
-    PELAB_ASSERT(dk >= 2 && i >= 0 && i < dk / 2 && a != NULL && b != NULL);
-    if (half) {
-        *a = i;
-        *b = i + dk / 2;
-    } else {
-        *a = 2 * i;
-        *b = 2 * i + 1;
-    }
-}
-
-double pelab_rope_angle(int p, int i, int dk, double base) {
-    PELAB_ASSERT(dk >= 2 && i >= 0 && i < dk / 2);
-    return (double)p * inv_freq(i, dk, base);
 }

@@ -9,7 +9,8 @@
 
 #include "pelab/base/rng.h"
 #include "pelab/base/status.h"
-#include "pelab/lab/sweep.h"
+#include "pelab/kernels/attention.h"
+#include "pelab/base/mem.h"
 
 static const char *const g_names[PELAB_GEOMETRY_COUNT] = {
     "pos_min_dist", "pos_collisions", "length_consistency", "ti_residual",
@@ -464,11 +465,11 @@ void pelab_geometry_distinct(double *min_dist, int *min_dist_defined, long long 
 /* Vector schemes: max_p ||PE_p(n) - PE_p(2n)||, pe (n, w) given. Returns 0
  * and leaves *out alone when the 2n table cannot be made. */
 static int length_consistency_vec(double *out, const pelab_scheme *s, uint64_t seed, int n, int d,
-                                  const double *pe, int w) {
+                                  const double *pe, int w, double max_bytes) {
     const int n2 = 2 * n;
     if (pelab_encoding_check(s, n2, d, NULL, 0)) return 0;
     const int w2 = pelab_encoding_pe_width(s, n2, d);
-    if ((double)n2 * w2 * sizeof(double) > pelab_cell_bytes_limit()) return 0;
+    if ((double)n2 * w2 * sizeof(double) > max_bytes) return 0;
     double *pe2 = pelab_xmalloc((size_t)n2 * w2 * sizeof *pe2);
     pelab_encoding_positions(pe2, s, seed, n2, d);
     const int wm = w > w2 ? w : w2;
@@ -679,7 +680,7 @@ static void put(pelab_geometry_result *out, pelab_geometry_metric k, double v) {
 }
 
 void pelab_geometry_measure(pelab_geometry_result *out, const pelab_scheme *s, uint64_t seed, int n, int d,
-                            int dtype_is_f32) {
+                            int dtype_is_f32, double max_bytes) {
     PELAB_ASSERT(out != NULL && n >= 1 && d >= 1);
     for (int k = 0; k < PELAB_GEOMETRY_COUNT; k++) out->value[k] = NAN, out->defined[k] = 0;
     geo_src g;
@@ -698,7 +699,7 @@ void pelab_geometry_measure(pelab_geometry_result *out, const pelab_scheme *s, u
     }
     src_init(&g, s, seed, n, d, pe); /* takes pe over */
     double lc = NAN;
-    if (g.vec && pe) length_consistency_vec(&lc, s, seed, n, d, pe, w);
+    if (g.vec && pe) length_consistency_vec(&lc, s, seed, n, d, pe, w, max_bytes);
     else length_consistency_logit(&lc, s, seed, n, d, &g);
     put(out, PELAB_GEOMETRY_LENGTH_CONSISTENCY, lc);
     if (n >= 2) {

@@ -27,6 +27,7 @@
 
 #include "pelab/lab/metrics.h"
 #include "pelab/lab/results.h"
+#include "pelab/base/mem.h"
 
 #define ROW_MAX 16384
 
@@ -225,6 +226,7 @@ static pelab_status mpi_run(void *user, pelab_run_sink *sink, const pelab_config
                     send_stop(w);
                     continue;
                 }
+                if (pelab_run_sink_held(sink)) continue; /* the test hold: hand out nothing yet */
                 /* small cells in batches (a share of what is left, at most
                  * four per worker thread); large cells one at a time */
                 size_t k = 1;
@@ -243,7 +245,7 @@ static pelab_status mpi_run(void *user, pelab_run_sink *sink, const pelab_config
             }
             if (g_state[w] == W_BUSY) busy++;
         }
-        if (!busy) break;
+        if (!busy && !pelab_run_sink_held(sink)) break;
         int flag = 0;
         MPI_Status st;
         MPI_Iprobe(MPI_ANY_SOURCE, TAG_ROWS, MPI_COMM_WORLD, &flag, &st);
@@ -291,14 +293,14 @@ pelab_status pelab_mpi_executor(pelab_run_executor *ex, const pelab_config *cfg,
     size_t len = 128 + 12 * (size_t)g_size;
     free(g_extra);
     g_extra = pelab_xmalloc(len);
-    int k = snprintf(g_extra, len, "\"mpi\": {\"ranks\": %d, \"coordinator\": 0, \"worker_threads\": [", g_size);
+    int k = snprintf(g_extra, len, "{\"ranks\": %d, \"coordinator\": 0, \"worker_threads\": [", g_size);
     for (int w = 1; w < g_size; w++)
         k += snprintf(g_extra + k, len - (size_t)k, "%s%d", w > 1 ? ", " : "", g_threads[w]);
     snprintf(g_extra + k, len - (size_t)k, "]}");
     ex->run = mpi_run;
     ex->user = NULL;
     ex->threads = total_threads;
-    ex->manifest_extra = g_extra;
+    ex->manifest_mpi = g_extra;
     return PELAB_STATUS_OK;
 }
 

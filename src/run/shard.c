@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "pelab/base/status.h"
+#include "pelab/base/mem.h"
 
 typedef struct costed {
     double cost;

@@ -24,6 +24,8 @@
 #include <yaml.h>
 
 #include "pelab/lab/results.h"
+#include "pelab/base/mem.h"
+#include "pelab/base/suggest.h"
 
 #if defined(__GNUC__)
 #define CL_PRINTF(a, b) __attribute__((format(printf, a, b)))

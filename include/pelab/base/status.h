@@ -43,10 +43,6 @@ pelab_status pelab_error_set(pelab_error *err, pelab_status s, const char *fmt, 
 #endif
     ;
 
-/* Levenshtein distance of a and b, ASCII case-insensitive; INT_MAX when
- * either is longer than 64 bytes. For "did you mean ...?" suggestions. */
-int pelab_edit_distance(const char *a, const char *b);
-
 /* Assert that stays on in release builds: on failure prints the expression,
  * file and line to stderr and aborts. For programming errors only, never for
  * user input. */
@@ -58,11 +54,5 @@ int pelab_edit_distance(const char *a, const char *b);
             abort();                                                                \
         }                                                                           \
     } while (0)
-
-/* malloc/calloc that never return NULL for a non-zero size: they report the
- * size and abort. Used for internal buffers whose size the config validator
- * has already bounded. */
-void *pelab_xmalloc(size_t size);
-void *pelab_xcalloc(size_t count, size_t size);
 
 #endif /* PELAB_STATUS_H */

@@ -102,6 +102,16 @@ PELAB_ATTENTION_DECLARE(double, f64)
  * not thread-safe: call it between kernel calls. */
 void pelab_attention_set_grouping(int group, int chunk);
 
+/* RoPE rotation of the pair (a, b) of a head of width dk at position p:
+ * pair i (i < dk/2) is (2i, 2i+1) when interleaved, (i, i + dk/2) when `half`;
+ * its angle is p * base^(-2i/dk) (pelab_rope_angle), its frequency
+ * base^(-2i/width) = exp(-2i/width * log(base)) computed by one pow call,
+ * which stays within an ulp (pelab_rope_inv_freq; the sinusoidal encoding
+ * uses the same frequencies). An odd last dimension is not rotated. */
+void pelab_rope_pair(int i, int dk, int half, int *a, int *b);
+double pelab_rope_angle(int p, int i, int dk, double base);
+double pelab_rope_inv_freq(int i, int width, double base);
+
 /* "avx512" or "portable": the vector path the fused kernels were built with. */
 const char *pelab_attention_simd(void);
 

@@ -121,4 +121,20 @@ double pelab_cell_loss_grads(double *dWq, double *dWk, double *dWv, double *dE, 
                              const pelab_cell *c, const double *E, const double *Wq, const double *Wk,
                              const double *Wv);
 
+/* How fast this machine runs cells, one thread: the cost model turned into
+ * seconds, seconds = pelab_cell_flops / rate[dtype] + trials * overhead_s. */
+typedef struct pelab_cell_timing {
+    double rate[PELAB_DTYPE_COUNT]; /* flops per second                          */
+    double overhead_s;             /* a trial's fixed cost (inputs, geometry...) */
+} pelab_cell_timing;
+
+/* Measure it (best of 3 single-threaded runs of a cell with n = 8 for the
+ * overhead and of n = 256, d = 64, 4 heads in f32 and f64 for the rates;
+ * about 30 ms in all). What `pelab validate` estimates a sweep's time with,
+ * and the progress line weighs cells by. */
+void pelab_cell_timing_calibrate(pelab_cell_timing *t);
+
+/* Estimated seconds one thread takes for cell c. */
+double pelab_cell_seconds(const pelab_cell *c, int trials, const pelab_cell_timing *t);
+
 #endif /* PELAB_METRICS_H */

@@ -1,4 +1,4 @@
-/* pelab/results.h — results.csv rows and crash-safe files.
+/* pelab/lab/results.h — results.csv rows of the probe's cells.
  *
  * results.csv columns: the cell's identity (scheme, seq_len, d_model, heads,
  * mask, projection, dtype, sentence), then width, trials, status, then for
@@ -28,25 +28,17 @@ int pelab_results_identity(char *buf, size_t len, const pelab_cell *c);
 /* One row (with '\n') into buf; returns its length, or -1 if buf is too small. */
 int pelab_results_row(char *buf, size_t len, const pelab_cell *c, const pelab_cell_result *r);
 
-/* Create dir and its parents (like mkdir -p). IO error naming the path. */
-pelab_status pelab_mkdir_p(const char *dir, pelab_error *err);
+/* How a row's cell ended, from its status field. */
+typedef enum pelab_row_outcome {
+    PELAB_ROW_OUTCOME_OK = 0,   /* "ok"                                     */
+    PELAB_ROW_OUTCOME_SKIPPED,  /* "skipped: reason"                        */
+    PELAB_ROW_OUTCOME_NONFINITE,/* "nonfinite: metrics"                     */
+    PELAB_ROW_OUTCOME_COUNT
+} pelab_row_outcome;
 
-/* Replace path with data atomically: write path.tmp, fsync, rename, fsync
- * the folder. A reader sees the old file or the new one, never a mix. */
-pelab_status pelab_write_file_atomic(const char *path, const char *data, size_t len, pelab_error *err);
-
-/* Read a whole file into a NUL-terminated malloc'ed buffer (*data, freed by
- * the caller; *len its length when len is not NULL). IO error naming the
- * path when it cannot be opened or read. */
-pelab_status pelab_read_file(char **data, size_t *len, const char *path, pelab_error *err);
-
-/* pelab_read_file, refusing a file of more than max bytes ("PATH: file too
- * large", status RUN) once that many are read, without reading the rest. */
-pelab_status pelab_read_file_max(char **data, size_t *len, const char *path, size_t max, pelab_error *err);
-
-/* s as the inside of a JSON string (quotes, backslashes and control
- * characters escaped) into buf, NUL-terminated; cut short rather than
- * overflow when buf is too small. */
-void pelab_json_escape(char *buf, size_t len, const char *s);
+/* The outcome of a row's text (len bytes, no newline needed), and its
+ * status field into status (may be NULL). A row whose status field is none
+ * of the three is SKIPPED (it did not run cleanly). */
+pelab_row_outcome pelab_results_row_outcome(const char *row, size_t len, char *status, size_t status_cap);
 
 #endif /* PELAB_RESULTS_H */

@@ -36,7 +36,8 @@ int pelab_cell_proj_width(const pelab_cell *c);
 
 /* Whether the cell can run. Returns 0, or 1 with the reason in why (used as
  * its status): a scheme that cannot encode this length, heads that do not
- * divide an identity projection's width, a memory need above the limit. */
+ * divide an identity projection's width, a rotating scheme (rope) on heads
+ * narrower than 2, a memory need above the limit. */
 int pelab_cell_check(const pelab_cell *c, char *why, size_t why_len);
 
 /* Estimated bytes a cell needs while it runs (all trials share buffers). */
@@ -47,8 +48,14 @@ double pelab_cell_bytes(const pelab_cell *c);
 double pelab_cell_flops(const pelab_cell *c, int trials);
 
 /* Memory a single cell may use: half the physical memory, or the value of
- * PELAB_MAX_CELL_BYTES in the environment when set. */
+ * PELAB_MAX_CELL_BYTES in the environment when set (bytes, optionally with
+ * K, M, G or T: powers of 1024). A malformed value is refused by
+ * pelab_cell_bytes_limit_check (the commands call it first); here it falls
+ * back to half the memory. */
 double pelab_cell_bytes_limit(void);
+/* PELAB_STATUS_USAGE naming PELAB_MAX_CELL_BYTES when it is set to
+ * something that is not a number of bytes. */
+pelab_status pelab_cell_bytes_limit_check(pelab_error *err);
 
 /* "scheme=sinusoidal seq_len=64 d_model=16 heads=1 mask=none projection=random
  * dtype=f32" (plus " sentence=K" under sentence input). Returns the length

@@ -138,10 +138,4 @@ void pelab_alibi_slopes(double *slopes, int heads);
  * 2020, mesh-tensorflow's _relative_position_bucket). */
 int pelab_t5_bucket(int relative_position, int bidirectional, int num_buckets, int max_distance);
 
-/* RoPE rotation of the pair (a, b) of a head of width dk at position p:
- * pair i (i < dk/2) is (2i, 2i+1) when interleaved, (i, i + dk/2) when `half`;
- * its angle is p * base^(-2i/dk). An odd last dimension is not rotated. */
-void pelab_rope_pair(int i, int dk, int half, int *a, int *b);
-double pelab_rope_angle(int p, int i, int dk, double base);
-
 #endif /* PELAB_ENCODING_H */

@@ -44,7 +44,7 @@
  *                  shared positions. In double. Undefined when the scheme
  *                  cannot encode length 2n (learned at n > max_len/2, an
  *                  explicit max_len < 2n) or the 2n table would need more
- *                  than pelab_cell_bytes_limit().
+ *                  than the max_bytes given to pelab_geometry_measure.
  *   ti_residual    mean over k = 1..K, K = min(n-1, PELAB_GEOMETRY_TI_OFFSETS)
  *                  of std_p Phi(p, p+k) / mean_p |Phi(p, p+k)|, p = 0..n-1-k,
  *                  std the population standard deviation; an offset whose
@@ -118,10 +118,11 @@ void pelab_geometry_phi(double *phi, const pelab_scheme *s, uint64_t seed, int n
 void pelab_geometry_phi_row(double *row, const pelab_scheme *s, uint64_t seed, int n, int d, int p);
 
 /* All seven metrics of the scheme at length n and width d; dtype_is_f32
- * selects float32 (else float64) for pos_min_dist and pos_collisions. The
- * scheme must encode n at width d. */
+ * selects float32 (else float64) for pos_min_dist and pos_collisions;
+ * max_bytes bounds the 2n table of length_consistency (the cell's memory
+ * limit). The scheme must encode n at width d. */
 void pelab_geometry_measure(pelab_geometry_result *out, const pelab_scheme *s, uint64_t seed, int n, int d,
-                            int dtype_is_f32);
+                            int dtype_is_f32, double max_bytes);
 
 /* pos_min_dist and pos_collisions of the rows of pe (n, w), as above: the
  * minimum distance is written to *min_dist with *min_dist_defined = 1, or
