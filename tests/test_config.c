@@ -430,7 +430,8 @@ static void test_bad_unknown_key_no_suggestion(void) {
     pelab_config cfg;
     pelab_error err = {PELAB_STATUS_OK, ""};
     ASSERT_EQ(load_str(&cfg, "name: t\nzebra: 3\n", &err), PELAB_STATUS_CONFIG);
-    ASSERT_STR_EQ(err.msg, "t.yaml:2:1: unknown key 'zebra'");
+    ASSERT_STR_EQ(err.msg, "t.yaml:2:1: unknown key 'zebra' (the keys here: name, seed, sweep, trials, permutation, "
+                           "inputs, token_std, schemes, tokens or sentences)");
 }
 BAD(test_bad_sweep_is_list, "name: t\nsweep: [1, 2]\n", "2:8", "expected a mapping for sweep, found a list")
 BAD(test_bad_string_for_int, "name: t\ntrials: many\n" "sweep: {seq_len: 8, d_model: 8, scheme: none}\n", "2:9",

@@ -240,6 +240,7 @@ int pelab_cli_validate(int argc, char **argv) {
     }
     enum { MAX_GROUPS = 6 };
     skip_group groups[MAX_GROUPS];
+    memset(groups, 0, sizeof groups);
     int n_groups = 0;
     size_t skipped = 0, other = 0;
     double flops = 0, secs = 0;

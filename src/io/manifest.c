@@ -187,7 +187,7 @@ pelab_status pelab_manifest_parse(pelab_manifest *m, const char *text, size_t le
                                   pelab_error *err) {
     memset(m, 0, sizeof *m);
     pelab_json_doc doc;
-    pelab_error jerr;
+    pelab_error jerr = {PELAB_STATUS_OK, ""};
     if (pelab_json_parse(&doc, text, len, display, &jerr))
         return pelab_error_set(err, PELAB_STATUS_RUN, "%s (not a manifest pelab writes)", jerr.msg);
     reader r = {display, text, err, 0};

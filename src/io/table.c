@@ -1,6 +1,8 @@
 /* table.c — see pelab/table.h */
 #include "pelab/io/table.h"
 
+#include "pelab/base/numtext.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -177,18 +179,6 @@ const char *pelab_table_get(const pelab_table *t, size_t row, int col) {
     return t->cells[row * (size_t)t->n_cols + (size_t)col];
 }
 
-int pelab_parse_double(const char *s, double *out) {
-    if (!s || !s[0]) return 0;
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (end == s || *end) return 0;
-    /* overflow to +-HUGE_VAL is a number too large for a double: refuse it,
-     * but keep underflow (a tiny number read as 0 or a subnormal) */
-    if (errno == ERANGE && isinf(v)) return 0;
-    *out = v;
-    return 1;
-}
 
 pelab_table_num pelab_table_number(const pelab_table *t, size_t row, int col, double *out) {
     const char *s = pelab_table_get(t, row, col);

@@ -320,6 +320,7 @@ static pelab_status write_all(FILE *fp, const char *path, const char *data, size
 pelab_status pelab_run(const pelab_config *cfg, const pelab_run_options *opt, int *signal_number,
                        pelab_run_summary *summary, pelab_error *err) {
     pelab_run_summary sum_local;
+    memset(&sum_local, 0, sizeof sum_local);
     pelab_run_summary *sum = summary ? summary : &sum_local;
     memset(sum, 0, sizeof *sum);
     run_state st;

@@ -21,9 +21,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <yaml.h>
 
+#include "pelab/base/mem.h"
+#include "pelab/base/numtext.h"
+#include "pelab/base/suggest.h"
 #include "pelab/lab/results.h"
+#include "pelab/yaml/yaml.h"
 #include "pelab/base/mem.h"
 #include "pelab/base/suggest.h"
 
@@ -39,13 +42,6 @@ const char *pelab_claim_op_str(pelab_claim_op op) {
     return (unsigned)op < PELAB_OP_COUNT ? g_op_names[op] : "?";
 }
 
-/* A malloc'ed copy of s; aborts like pelab_xmalloc when memory runs out. */
-static char *xstrdup(const char *s) {
-    size_t len = strlen(s) + 1;
-    char *d = pelab_xmalloc(len);
-    memcpy(d, s, len);
-    return d;
-}
 
 /* ---- the results columns this build writes ------------------------------------ */
 
@@ -83,253 +79,19 @@ static int columns_find(const columns *c, const char *name) {
     return -1;
 }
 
-/* ---- the YAML tree ------------------------------------------------------------ */
+/* ---- the schema walk's state ------------------------------------------------------ */
 
-enum { N_SCALAR, N_SEQ, N_MAP };
-
-typedef struct node {
-    int type;
-    int plain;          /* scalar in plain style (unquoted)              */
-    int line, col;      /* 1-based                                       */
-    char *text;         /* scalar value                                  */
-    struct node **kids; /* sequence items; map keys and values alternate */
-    int n, cap;
-} node;
+typedef pelab_yaml_node node;
 
 typedef struct ctx {
-    const char *display;
-    pelab_error *err;
-    node **all;
-    size_t n_all, cap_all;
+    pelab_yaml_doc y;
     columns cols;
 } ctx;
-
-/* "display:line:col: message" (status CONFIG); returns -1. */
-static int fail_pos(ctx *c, int line, int col, const char *fmt, ...) CL_PRINTF(4, 5);
-static int fail_pos(ctx *c, int line, int col, const char *fmt, ...) {
-    char msg[PELAB_ERROR_MSG_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    pelab_error_set(c->err, PELAB_STATUS_CONFIG, "%s:%d:%d: %s", c->display, line, col, msg);
-    return -1;
-}
-
-/* A new node of type t at line:col, owned by c (freed with the tree). */
-static node *node_new(ctx *c, int type, int line, int col) {
-    if (c->n_all == c->cap_all) {
-        size_t nc = c->cap_all ? c->cap_all * 2 : 64;
-        node **na = realloc(c->all, nc * sizeof *na);
-        if (!na) {
-            fprintf(stderr, "pelab: out of memory reading claims\n");
-            abort();
-        }
-        c->all = na, c->cap_all = nc;
-    }
-    node *n = pelab_xcalloc(1, sizeof *n);
-    n->type = type, n->line = line, n->col = col;
-    c->all[c->n_all++] = n;
-    return n;
-}
-
-/* Append kid to parent's children. */
-static void node_add(node *parent, node *kid) {
-    if (parent->n == parent->cap) {
-        int nc = parent->cap ? parent->cap * 2 : 8;
-        node **nk = realloc(parent->kids, (size_t)nc * sizeof *nk);
-        if (!nk) {
-            fprintf(stderr, "pelab: out of memory reading claims\n");
-            abort();
-        }
-        parent->kids = nk, parent->cap = nc;
-    }
-    parent->kids[parent->n++] = kid;
-}
-
-/* Free every node of the tree. */
-static void tree_free(ctx *c) {
-    for (size_t i = 0; i < c->n_all; i++) {
-        free(c->all[i]->text);
-        free(c->all[i]->kids);
-        free(c->all[i]);
-    }
-    free(c->all);
-    c->all = NULL, c->n_all = c->cap_all = 0;
-}
-
-/* Parse text into a tree; *root is the document's root node (NULL for an
- * empty document). Returns 0, or -1 with a located error. */
-static int tree_build(ctx *c, const char *text, size_t len, node **root) {
-    yaml_parser_t p;
-    yaml_event_t ev;
-    node *stack[PELAB_CLAIMS_MAX_DEPTH + 1];
-    int depth = 0, docs = 0, rc = -1, done = 0;
-    *root = NULL;
-    if (!yaml_parser_initialize(&p)) return fail_pos(c, 1, 1, "cannot start the YAML parser");
-    yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
-    while (!done) {
-        if (!yaml_parser_parse(&p, &ev)) {
-            fail_pos(c, (int)p.problem_mark.line + 1, (int)p.problem_mark.column + 1, "YAML syntax: %s%s%s",
-                     p.problem ? p.problem : "error", p.context ? " " : "", p.context ? p.context : "");
-            goto out;
-        }
-        int line = (int)ev.start_mark.line + 1, col = (int)ev.start_mark.column + 1;
-        node *n = NULL;
-        switch (ev.type) {
-        case YAML_STREAM_END_EVENT: done = 1; break;
-        case YAML_DOCUMENT_START_EVENT:
-            if (++docs > 1) {
-                fail_pos(c, line, col, "one YAML document only");
-                yaml_event_delete(&ev);
-                goto out;
-            }
-            break;
-        case YAML_ALIAS_EVENT:
-            fail_pos(c, line, col, "aliases (*name) are not supported in claims files");
-            yaml_event_delete(&ev);
-            goto out;
-        case YAML_SCALAR_EVENT:
-        case YAML_SEQUENCE_START_EVENT:
-        case YAML_MAPPING_START_EVENT: {
-            const unsigned char *anchor = ev.type == YAML_SCALAR_EVENT ? ev.data.scalar.anchor
-                                          : ev.type == YAML_SEQUENCE_START_EVENT ? ev.data.sequence_start.anchor
-                                                                                 : ev.data.mapping_start.anchor;
-            if (anchor) {
-                fail_pos(c, line, col, "anchors (&name) are not supported in claims files");
-                yaml_event_delete(&ev);
-                goto out;
-            }
-            if (c->n_all >= PELAB_CLAIMS_MAX_NODES) {
-                fail_pos(c, line, col, "too many YAML nodes (more than %d)", PELAB_CLAIMS_MAX_NODES);
-                yaml_event_delete(&ev);
-                goto out;
-            }
-            if (ev.type == YAML_SCALAR_EVENT) {
-                n = node_new(c, N_SCALAR, line, col);
-                n->text = pelab_xmalloc(ev.data.scalar.length + 1);
-                memcpy(n->text, ev.data.scalar.value, ev.data.scalar.length);
-                n->text[ev.data.scalar.length] = '\0';
-                if (strlen(n->text) != ev.data.scalar.length) {
-                    fail_pos(c, line, col, "a NUL character in a scalar");
-                    yaml_event_delete(&ev);
-                    goto out;
-                }
-                n->plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-            } else {
-                n = node_new(c, ev.type == YAML_SEQUENCE_START_EVENT ? N_SEQ : N_MAP, line, col);
-            }
-            if (depth > 0)
-                node_add(stack[depth - 1], n);
-            else
-                *root = n;
-            if (n->type != N_SCALAR) {
-                if (depth >= PELAB_CLAIMS_MAX_DEPTH) {
-                    fail_pos(c, line, col, "nested deeper than %d levels", PELAB_CLAIMS_MAX_DEPTH);
-                    yaml_event_delete(&ev);
-                    goto out;
-                }
-                stack[depth++] = n;
-            }
-            break;
-        }
-        case YAML_SEQUENCE_END_EVENT:
-        case YAML_MAPPING_END_EVENT: depth--; break;
-        default: break;
-        }
-        yaml_event_delete(&ev);
-    }
-    rc = 0;
-out:
-    yaml_parser_delete(&p);
-    return rc;
-}
-
-/* ---- suggestions -------------------------------------------------------------- */
-
-/* " (did you mean 'X'?)" for the candidate nearest to word, or "" when none
- * is near (distance at most a third of the longer name, rounded up, or the
- * word is a prefix of it). Returns buf. */
-static const char *suggest(char *buf, size_t cap, const char *word, const char *const *cands, int n) {
-    const char *best = NULL;
-    int bd = INT_MAX;
-    size_t lw = strlen(word);
-    buf[0] = '\0';
-    for (int i = 0; i < n; i++) {
-        int d = pelab_edit_distance(word, cands[i]);
-        size_t lc = strlen(cands[i]), lm = lw > lc ? lw : lc;
-        int near = (size_t)d <= (lm + 2) / 3 && (size_t)d < lw;
-        if (lw >= 3 && lc > lw && strncmp(word, cands[i], lw) == 0) near = 1, d = (int)(lc - lw);
-        if (near && d < bd) bd = d, best = cands[i];
-    }
-    if (best) snprintf(buf, cap, " (did you mean '%s'?)", best);
-    return buf;
-}
-
-/* ---- schema helpers ------------------------------------------------------------- */
 
 /* Quote s for a message, cut to 60 bytes. */
 static const char *q60(char *buf, size_t cap, const char *s) {
     snprintf(buf, cap, "%.60s%s", s, strlen(s) > 60 ? "..." : "");
     return buf;
-}
-
-/* Describe a node's kind for "wants X, not Y" messages. */
-static const char *kind_str(const node *n) {
-    return n->type == N_MAP ? "a mapping" : n->type == N_SEQ ? "a list" : "a scalar";
-}
-
-/* Check that map n has only keys from known[] (scalar, unique); fail at the
- * first other key, with a suggestion. `where` names the mapping ("claim",
- * "trend", ...). */
-static int check_keys(ctx *c, const node *n, const char *const *known, int n_known, const char *where) {
-    for (int i = 0; i < n->n; i += 2) {
-        const node *k = n->kids[i];
-        char q[80], sug[128];
-        if (k->type != N_SCALAR) return fail_pos(c, k->line, k->col, "keys of %s must be names, not %s", where, kind_str(k));
-        for (int j = 0; j < i; j += 2)
-            if (strcmp(n->kids[j]->text, k->text) == 0)
-                return fail_pos(c, k->line, k->col, "key '%s' appears twice in %s", q60(q, sizeof q, k->text), where);
-        int ok = 0;
-        for (int j = 0; j < n_known; j++) ok |= strcmp(known[j], k->text) == 0;
-        if (!ok) {
-            char list[512];
-            size_t o = 0;
-            list[0] = '\0';
-            for (int j = 0; j < n_known && o < sizeof list; j++)
-                o += (size_t)snprintf(list + o, sizeof list - o, "%s%s", j ? ", " : "", known[j]);
-            return fail_pos(c, k->line, k->col, "unknown key '%s' in %s%s; known keys: %s", q60(q, sizeof q, k->text), where,
-                            suggest(sug, sizeof sug, k->text, known, n_known), list);
-        }
-    }
-    return 0;
-}
-
-/* The value of key in map n, or NULL (and the key node in *key_out). */
-static const node *map_get(const node *n, const char *key, const node **key_out) {
-    for (int i = 0; i + 1 < n->n; i += 2)
-        if (strcmp(n->kids[i]->text, key) == 0) {
-            if (key_out) *key_out = n->kids[i];
-            return n->kids[i + 1];
-        }
-    return NULL;
-}
-
-/* A scalar's text into *out, or fail naming `what`. */
-static int get_scalar(ctx *c, const node *n, const char *what, const char **out) {
-    if (n->type != N_SCALAR) return fail_pos(c, n->line, n->col, "%s wants a scalar, not %s", what, kind_str(n));
-    *out = n->text;
-    return 0;
-}
-
-/* A finite number (or, when allow_inf, an infinity) into *out, or fail. */
-static int get_number(ctx *c, const node *n, const char *what, double *out) {
-    const char *s = NULL;
-    char q[80];
-    if (get_scalar(c, n, what, &s)) return -1;
-    if (!pelab_parse_double(s, out) || isnan(*out) || isinf(*out))
-        return fail_pos(c, n->line, n->col, "%s wants a finite number, not '%s'", what, q60(q, sizeof q, s));
-    return 0;
 }
 
 /* Check that name is a results.csv column (fail at line:col with the
@@ -339,12 +101,12 @@ static int check_column(ctx *c, int line, int col, const char *name, const char 
     char q[80], sug[128];
     int i = columns_find(&c->cols, name);
     if (i < 0) {
-        suggest(sug, sizeof sug, name, c->cols.name, c->cols.n);
-        return fail_pos(c, line, col, "%s: unknown column '%s'%s", what, q60(q, sizeof q, name),
+        pelab_suggest(sug, sizeof sug, name, c->cols.name, c->cols.n);
+        return pelab_yaml_fail_pos(&c->y, line, col, "%s: unknown column '%s'%s", what, q60(q, sizeof q, name),
                         sug[0] ? sug : "; the columns are those of results.csv (pelab metrics lists the metrics)");
     }
     if (numeric && (i < PELAB_RESULTS_ID_COLUMNS || strcmp(name, "status") == 0))
-        return fail_pos(c, line, col, "%s: '%s' is not a metric column%s", what, name,
+        return pelab_yaml_fail_pos(&c->y, line, col, "%s: '%s' is not a metric column%s", what, name,
                         i < PELAB_RESULTS_ID_COLUMNS ? " (it is an identity column)" : "");
     return 0;
 }
@@ -358,40 +120,35 @@ static void copy_name(char *dst, const char *src) {
 
 /* where: {column: scalar | [scalars] | {min, max}}. */
 static int parse_where(ctx *c, pelab_claim *cl, const node *w) {
-    if (w->type != N_MAP)
-        return fail_pos(c, w->line, w->col, "where wants a mapping of column: value(s), not %s", kind_str(w));
+    if (w->kind != PELAB_YAML_KIND_MAP) return pelab_yaml_fail_type(&c->y, w, "a mapping of column: value(s)", "where");
     cl->n_where = w->n / 2;
     cl->where = pelab_xcalloc((size_t)cl->n_where + 1, sizeof *cl->where);
     for (int i = 0; i < cl->n_where; i++) {
         const node *k = w->kids[2 * i], *v = w->kids[2 * i + 1];
         pelab_claim_filter *f = &cl->where[i];
-        if (k->type != N_SCALAR) return fail_pos(c, k->line, k->col, "keys of where must be column names");
-        for (int j = 0; j < i; j++)
-            if (strcmp(cl->where[j].column, k->text) == 0)
-                return fail_pos(c, k->line, k->col, "column '%s' appears twice in where", cl->where[j].column);
         if (check_column(c, k->line, k->col, k->text, "where", 0)) return -1;
         copy_name(f->column, k->text);
         if (strcmp(k->text, "status") == 0) cl->where_status = 1;
-        if (v->type == N_MAP) {
+        if (v->kind == PELAB_YAML_KIND_MAP) {
             static const char *const keys[] = {"min", "max"};
-            if (check_keys(c, v, keys, 2, "a where range")) return -1;
-            if (v->n == 0) return fail_pos(c, v->line, v->col, "a where range wants min, max or both");
+            if (pelab_yaml_check_keys(&c->y, v, keys, 2, " in a where range")) return -1;
+            if (v->n == 0) return pelab_yaml_fail_pos(&c->y, v->line, v->col, "a where range wants min, max or both");
             f->is_range = 1, f->min = -INFINITY, f->max = INFINITY;
             const node *x;
-            if ((x = map_get(v, "min", NULL)) && get_number(c, x, "min", &f->min)) return -1;
-            if ((x = map_get(v, "max", NULL)) && get_number(c, x, "max", &f->max)) return -1;
-            if (f->min > f->max) return fail_pos(c, v->line, v->col, "min %g is above max %g", f->min, f->max);
-        } else if (v->type == N_SEQ) {
-            if (v->n == 0) return fail_pos(c, v->line, v->col, "an empty list selects no row");
+            if ((x = pelab_yaml_map_get(v, "min", NULL)) && pelab_yaml_get_real(&c->y, x, "min", &f->min)) return -1;
+            if ((x = pelab_yaml_map_get(v, "max", NULL)) && pelab_yaml_get_real(&c->y, x, "max", &f->max)) return -1;
+            if (f->min > f->max) return pelab_yaml_fail_pos(&c->y, v->line, v->col, "min %g is above max %g", f->min, f->max);
+        } else if (v->kind == PELAB_YAML_KIND_SEQ) {
+            if (v->n == 0) return pelab_yaml_fail_pos(&c->y, v->line, v->col, "an empty list selects no row");
             f->values = pelab_xcalloc((size_t)v->n, sizeof *f->values);
             for (int j = 0; j < v->n; j++) {
                 const char *s = NULL;
-                if (get_scalar(c, v->kids[j], "a where list item", &s)) return -1;
-                f->values[f->n_values++] = xstrdup(s);
+                if (pelab_yaml_get_scalar(&c->y, v->kids[j], "a where list item", &s)) return -1;
+                f->values[f->n_values++] = pelab_xstrdup(s);
             }
         } else {
             f->values = pelab_xcalloc(1, sizeof *f->values);
-            f->values[f->n_values++] = xstrdup(v->text);
+            f->values[f->n_values++] = pelab_xstrdup(v->text);
         }
     }
     return 0;
@@ -415,15 +172,15 @@ static int parse_op(const char *s, size_t *len) {
 static int parse_expect(ctx *c, pelab_claim *cl, const node *e) {
     const char *s = NULL;
     char q[80];
-    if (get_scalar(c, e, "expect", &s)) return -1;
-    int off = e->plain ? 0 : 1; /* a quote before the text */
+    if (pelab_yaml_get_scalar(&c->y, e, "expect", &s)) return -1;
+    int off = e->quoted ? 1 : 0; /* a quote before the text */
 #define AT(p) e->line, e->col + off + (int)((p) - s)
     const char *p = s;
     while (*p == ' ') p++;
     const char *m0 = p;
     while (isalnum((unsigned char)*p) || *p == '_') p++;
     if (p == m0)
-        return fail_pos(c, AT(m0), "expect wants 'METRIC OP NUMBER' (e.g. 'order_token_dist < 1e-5'), not '%s'",
+        return pelab_yaml_fail_pos(&c->y, AT(m0), "expect wants 'METRIC OP NUMBER' (e.g. 'order_token_dist < 1e-5'), not '%s'",
                         q60(q, sizeof q, s));
     char name[PELAB_CLAIM_NAME_MAX];
     snprintf(name, sizeof name, "%.*s", (int)(p - m0 < 63 ? p - m0 : 63), m0);
@@ -433,7 +190,7 @@ static int parse_expect(ctx *c, pelab_claim *cl, const node *e) {
     size_t oplen = 0;
     int op = parse_op(p, &oplen);
     if (op < 0 || op == PELAB_OP_APPROX || op == PELAB_OP_NOT_APPROX)
-        return fail_pos(c, AT(p), "expect: bad operator '%.2s'; one of < <= > >= == !=", *p ? p : "(none)");
+        return pelab_yaml_fail_pos(&c->y, AT(p), "expect: bad operator '%.2s'; one of < <= > >= == !=", *p ? p : "(none)");
     cl->op = (pelab_claim_op)op;
     p += oplen;
     while (*p == ' ') p++;
@@ -443,7 +200,7 @@ static int parse_expect(ctx *c, pelab_claim *cl, const node *e) {
         char *end = NULL;
         (void)strtod(p, &end);
         const char *bad = end && end != p ? end : n0;
-        return fail_pos(c, AT(bad), "expect: '%s' is not a number", q60(q, sizeof q, n0));
+        return pelab_yaml_fail_pos(&c->y, AT(bad), "expect: '%s' is not a number", q60(q, sizeof q, n0));
     }
 #undef AT
     return 0;
@@ -453,23 +210,23 @@ static int parse_expect(ctx *c, pelab_claim *cl, const node *e) {
 static int parse_trend(ctx *c, pelab_claim *cl, const node *t) {
     static const char *const keys[] = {"metric",    "over",      "direction", "min_ratio",
                                        "max_ratio", "min_power", "max_power", "tolerance"};
-    const node *v, *k;
+    node *v, *k;
     const char *s = NULL;
     char q[80];
-    if (t->type != N_MAP) return fail_pos(c, t->line, t->col, "trend wants a mapping, not %s", kind_str(t));
-    if (check_keys(c, t, keys, (int)(sizeof keys / sizeof *keys), "trend")) return -1;
-    if (!(v = map_get(t, "metric", NULL))) return fail_pos(c, t->line, t->col, "trend needs metric");
-    if (get_scalar(c, v, "metric", &s) || check_column(c, v->line, v->col, s, "trend metric", 1)) return -1;
+    if (t->kind != PELAB_YAML_KIND_MAP) return pelab_yaml_fail_type(&c->y, t, "a mapping", "trend");
+    if (pelab_yaml_check_keys(&c->y, t, keys, (int)(sizeof keys / sizeof *keys), " in trend")) return -1;
+    if (!(v = pelab_yaml_map_get(t, "metric", NULL))) return pelab_yaml_fail_pos(&c->y, t->line, t->col, "trend needs metric");
+    if (pelab_yaml_get_scalar(&c->y, v, "metric", &s) || check_column(c, v->line, v->col, s, "trend metric", 1)) return -1;
     copy_name(cl->metric, s);
-    if (!(v = map_get(t, "over", NULL))) return fail_pos(c, t->line, t->col, "trend needs over (e.g. over: seq_len)");
-    if (get_scalar(c, v, "over", &s) || check_column(c, v->line, v->col, s, "trend over", 0)) return -1;
+    if (!(v = pelab_yaml_map_get(t, "over", NULL))) return pelab_yaml_fail_pos(&c->y, t->line, t->col, "trend needs over (e.g. over: seq_len)");
+    if (pelab_yaml_get_scalar(&c->y, v, "over", &s) || check_column(c, v->line, v->col, s, "trend over", 0)) return -1;
     if (columns_find(&c->cols, s) >= PELAB_RESULTS_ID_COLUMNS)
-        return fail_pos(c, v->line, v->col, "trend over wants an identity column (seq_len, d_model, heads, ...), not '%s'",
+        return pelab_yaml_fail_pos(&c->y, v->line, v->col, "trend over wants an identity column (seq_len, d_model, heads, ...), not '%s'",
                         q60(q, sizeof q, s));
     copy_name(cl->over, s);
-    if (!(v = map_get(t, "direction", NULL)))
-        return fail_pos(c, t->line, t->col, "trend needs direction: increasing or decreasing");
-    if (get_scalar(c, v, "direction", &s)) return -1;
+    if (!(v = pelab_yaml_map_get(t, "direction", NULL)))
+        return pelab_yaml_fail_pos(&c->y, t->line, t->col, "trend needs direction: increasing or decreasing");
+    if (pelab_yaml_get_scalar(&c->y, v, "direction", &s)) return -1;
     if (strcmp(s, "increasing") == 0)
         cl->direction = 1;
     else if (strcmp(s, "decreasing") == 0)
@@ -477,113 +234,108 @@ static int parse_trend(ctx *c, pelab_claim *cl, const node *t) {
     else {
         static const char *const dirs[] = {"increasing", "decreasing"};
         char sug[128];
-        return fail_pos(c, v->line, v->col, "direction: '%s' is not increasing or decreasing%s", q60(q, sizeof q, s),
-                        suggest(sug, sizeof sug, s, dirs, 2));
+        return pelab_yaml_fail_pos(&c->y, v->line, v->col, "direction: '%s' is not increasing or decreasing%s", q60(q, sizeof q, s),
+                        pelab_suggest(sug, sizeof sug, s, dirs, 2));
     }
     cl->min_ratio = cl->max_ratio = NAN;
-    if ((v = map_get(t, "min_ratio", &k)) && get_number(c, v, "min_ratio", &cl->min_ratio)) return -1;
-    if ((v = map_get(t, "max_ratio", &k)) && get_number(c, v, "max_ratio", &cl->max_ratio)) return -1;
+    if ((v = pelab_yaml_map_get(t, "min_ratio", &k)) && pelab_yaml_get_real(&c->y, v, "min_ratio", &cl->min_ratio)) return -1;
+    if ((v = pelab_yaml_map_get(t, "max_ratio", &k)) && pelab_yaml_get_real(&c->y, v, "max_ratio", &cl->max_ratio)) return -1;
     cl->min_power = cl->max_power = NAN;
-    if ((v = map_get(t, "min_power", &k)) && get_number(c, v, "min_power", &cl->min_power)) return -1;
-    if ((v = map_get(t, "max_power", &k)) && get_number(c, v, "max_power", &cl->max_power)) return -1;
+    if ((v = pelab_yaml_map_get(t, "min_power", &k)) && pelab_yaml_get_real(&c->y, v, "min_power", &cl->min_power)) return -1;
+    if ((v = pelab_yaml_map_get(t, "max_power", &k)) && pelab_yaml_get_real(&c->y, v, "max_power", &cl->max_power)) return -1;
     if (!isnan(cl->min_power) && !isnan(cl->max_power) && cl->min_power > cl->max_power)
-        return fail_pos(c, t->line, t->col, "min_power %g is above max_power %g", cl->min_power, cl->max_power);
-    if ((v = map_get(t, "tolerance", &k))) {
-        if (get_number(c, v, "tolerance", &cl->tolerance)) return -1;
-        if (cl->tolerance < 0) return fail_pos(c, v->line, v->col, "tolerance wants a number >= 0");
+        return pelab_yaml_fail_pos(&c->y, t->line, t->col, "min_power %g is above max_power %g", cl->min_power, cl->max_power);
+    if ((v = pelab_yaml_map_get(t, "tolerance", &k))) {
+        if (pelab_yaml_get_real(&c->y, v, "tolerance", &cl->tolerance)) return -1;
+        if (cl->tolerance < 0) return pelab_yaml_fail_pos(&c->y, v->line, v->col, "tolerance wants a number >= 0");
     }
     if (!isnan(cl->min_ratio) && !isnan(cl->max_ratio) && cl->min_ratio > cl->max_ratio)
-        return fail_pos(c, t->line, t->col, "min_ratio %g is above max_ratio %g", cl->min_ratio, cl->max_ratio);
+        return pelab_yaml_fail_pos(&c->y, t->line, t->col, "min_ratio %g is above max_ratio %g", cl->min_ratio, cl->max_ratio);
     return 0;
 }
 
 /* compare: {metric, op, other, factor, rtol, atol}. */
 static int parse_compare(ctx *c, pelab_claim *cl, const node *t) {
     static const char *const keys[] = {"metric", "op", "other", "factor", "rtol", "atol"};
-    const node *v, *k;
+    node *v, *k;
     const char *s = NULL;
     char q[80];
-    if (t->type != N_MAP) return fail_pos(c, t->line, t->col, "compare wants a mapping, not %s", kind_str(t));
-    if (check_keys(c, t, keys, (int)(sizeof keys / sizeof *keys), "compare")) return -1;
-    if (!(v = map_get(t, "metric", NULL))) return fail_pos(c, t->line, t->col, "compare needs metric");
-    if (get_scalar(c, v, "metric", &s) || check_column(c, v->line, v->col, s, "compare metric", 1)) return -1;
+    if (t->kind != PELAB_YAML_KIND_MAP) return pelab_yaml_fail_type(&c->y, t, "a mapping", "compare");
+    if (pelab_yaml_check_keys(&c->y, t, keys, (int)(sizeof keys / sizeof *keys), " in compare")) return -1;
+    if (!(v = pelab_yaml_map_get(t, "metric", NULL))) return pelab_yaml_fail_pos(&c->y, t->line, t->col, "compare needs metric");
+    if (pelab_yaml_get_scalar(&c->y, v, "metric", &s) || check_column(c, v->line, v->col, s, "compare metric", 1)) return -1;
     copy_name(cl->metric, s);
-    if (!(v = map_get(t, "op", NULL))) return fail_pos(c, t->line, t->col, "compare needs op");
-    if (get_scalar(c, v, "op", &s)) return -1;
+    if (!(v = pelab_yaml_map_get(t, "op", NULL))) return pelab_yaml_fail_pos(&c->y, t->line, t->col, "compare needs op");
+    if (pelab_yaml_get_scalar(&c->y, v, "op", &s)) return -1;
     size_t len = 0;
     int op = parse_op(s, &len);
     if (op < 0 || s[len])
-        return fail_pos(c, v->line, v->col, "op: bad operator '%s'; one of < <= > >= == != ~= !~=", q60(q, sizeof q, s));
+        return pelab_yaml_fail_pos(&c->y, v->line, v->col, "op: bad operator '%s'; one of < <= > >= == != ~= !~=", q60(q, sizeof q, s));
     cl->op = (pelab_claim_op)op;
-    if (!(v = map_get(t, "other", &k)))
-        return fail_pos(c, t->line, t->col, "compare needs other: the identity columns that name the partner row");
-    if (v->type != N_MAP || v->n == 0)
-        return fail_pos(c, v->line, v->col, "other wants a mapping of identity column: value (e.g. {scheme: sinusoidal})");
+    if (!(v = pelab_yaml_map_get(t, "other", &k)))
+        return pelab_yaml_fail_pos(&c->y, t->line, t->col, "compare needs other: the identity columns that name the partner row");
+    if (v->kind != PELAB_YAML_KIND_MAP || v->n == 0)
+        return pelab_yaml_fail_pos(&c->y, v->line, v->col, "other wants a mapping of identity column: value (e.g. {scheme: sinusoidal})");
     cl->n_other = v->n / 2;
     cl->other = pelab_xcalloc((size_t)cl->n_other, sizeof *cl->other);
     for (int i = 0; i < cl->n_other; i++) {
         const node *ok = v->kids[2 * i], *ov = v->kids[2 * i + 1];
-        if (ok->type != N_SCALAR) return fail_pos(c, ok->line, ok->col, "keys of other must be column names");
-        for (int j = 0; j < i; j++)
-            if (strcmp(cl->other[j].column, ok->text) == 0)
-                return fail_pos(c, ok->line, ok->col, "column '%s' appears twice in other", ok->text);
         if (check_column(c, ok->line, ok->col, ok->text, "other", 0)) return -1;
         if (columns_find(&c->cols, ok->text) >= PELAB_RESULTS_ID_COLUMNS)
-            return fail_pos(c, ok->line, ok->col, "other: '%s' is not an identity column (scheme, seq_len, d_model, heads, mask, projection, dtype, sentence)",
+            return pelab_yaml_fail_pos(&c->y, ok->line, ok->col, "other: '%s' is not an identity column (scheme, seq_len, d_model, heads, mask, projection, dtype, sentence)",
                             q60(q, sizeof q, ok->text));
-        if (get_scalar(c, ov, "a value of other", &s)) return -1;
+        if (pelab_yaml_get_scalar(&c->y, ov, "a value of other", &s)) return -1;
         copy_name(cl->other[i].column, ok->text);
-        cl->other[i].value = xstrdup(s);
+        cl->other[i].value = pelab_xstrdup(s);
     }
     cl->factor = 1;
-    if ((v = map_get(t, "factor", NULL)) && get_number(c, v, "factor", &cl->factor)) return -1;
+    if ((v = pelab_yaml_map_get(t, "factor", NULL)) && pelab_yaml_get_real(&c->y, v, "factor", &cl->factor)) return -1;
     int has_tol = 0, tolerant = cl->op == PELAB_OP_APPROX || cl->op == PELAB_OP_NOT_APPROX;
-    if ((v = map_get(t, "rtol", &k))) {
-        if (get_number(c, v, "rtol", &cl->rtol)) return -1;
-        if (cl->rtol < 0) return fail_pos(c, v->line, v->col, "rtol wants a number >= 0");
-        if (!tolerant) return fail_pos(c, k->line, k->col, "rtol goes with op \"~=\" or \"!~=\" only");
+    if ((v = pelab_yaml_map_get(t, "rtol", &k))) {
+        if (pelab_yaml_get_real(&c->y, v, "rtol", &cl->rtol)) return -1;
+        if (cl->rtol < 0) return pelab_yaml_fail_pos(&c->y, v->line, v->col, "rtol wants a number >= 0");
+        if (!tolerant) return pelab_yaml_fail_pos(&c->y, k->line, k->col, "rtol goes with op \"~=\" or \"!~=\" only");
         has_tol = 1;
     }
-    if ((v = map_get(t, "atol", &k))) {
-        if (get_number(c, v, "atol", &cl->atol)) return -1;
-        if (cl->atol < 0) return fail_pos(c, v->line, v->col, "atol wants a number >= 0");
-        if (!tolerant) return fail_pos(c, k->line, k->col, "atol goes with op \"~=\" or \"!~=\" only");
+    if ((v = pelab_yaml_map_get(t, "atol", &k))) {
+        if (pelab_yaml_get_real(&c->y, v, "atol", &cl->atol)) return -1;
+        if (cl->atol < 0) return pelab_yaml_fail_pos(&c->y, v->line, v->col, "atol wants a number >= 0");
+        if (!tolerant) return pelab_yaml_fail_pos(&c->y, k->line, k->col, "atol goes with op \"~=\" or \"!~=\" only");
         has_tol = 1;
     }
     if (tolerant && !has_tol)
-        return fail_pos(c, t->line, t->col, "op \"%s\" needs rtol, atol or both", pelab_claim_op_str(cl->op));
+        return pelab_yaml_fail_pos(&c->y, t->line, t->col, "op \"%s\" needs rtol, atol or both", pelab_claim_op_str(cl->op));
     return 0;
 }
 
 /* One item of the list: a claim. */
 static int parse_claim(ctx *c, pelab_claim *cl, const node *m) {
     static const char *const keys[] = {"claim", "where", "expect", "trend", "compare"};
-    const node *v, *k;
+    node *v, *k;
     const char *s = NULL;
     cl->line = m->line, cl->col = m->col;
     cl->min_ratio = cl->max_ratio = cl->min_power = cl->max_power = NAN;
     cl->factor = 1;
-    if (m->type != N_MAP)
-        return fail_pos(c, m->line, m->col, "each claim is a mapping with claim: and one of expect, trend, compare; not %s",
-                        kind_str(m));
-    if (check_keys(c, m, keys, (int)(sizeof keys / sizeof *keys), "a claim")) return -1;
-    if (!(v = map_get(m, "claim", NULL))) return fail_pos(c, m->line, m->col, "a claim needs claim: the sentence it states");
-    if (get_scalar(c, v, "claim", &s)) return -1;
-    if (!s[0]) return fail_pos(c, v->line, v->col, "claim: the sentence is empty");
-    cl->text = xstrdup(s);
+    if (m->kind != PELAB_YAML_KIND_MAP)
+        return pelab_yaml_fail_type(&c->y, m, "a mapping with claim: and one of expect, trend, compare", "a claim");
+    if (pelab_yaml_check_keys(&c->y, m, keys, (int)(sizeof keys / sizeof *keys), " in a claim")) return -1;
+    if (!(v = pelab_yaml_map_get(m, "claim", NULL))) return pelab_yaml_fail_pos(&c->y, m->line, m->col, "a claim needs claim: the sentence it states");
+    if (pelab_yaml_get_scalar(&c->y, v, "claim", &s)) return -1;
+    if (!s[0]) return pelab_yaml_fail_pos(&c->y, v->line, v->col, "claim: the sentence is empty");
+    cl->text = pelab_xstrdup(s);
     for (char *p = cl->text; *p; p++)
         if (*p == '\n' || *p == '\r' || *p == '\t') *p = ' ';
-    if ((v = map_get(m, "where", NULL)) && parse_where(c, cl, v)) return -1;
+    if ((v = pelab_yaml_map_get(m, "where", NULL)) && parse_where(c, cl, v)) return -1;
     const char *checks[] = {"expect", "trend", "compare"};
-    const node *found = NULL, *found_key = NULL;
+    node *found = NULL, *found_key = NULL;
     for (int i = 0; i < 3; i++) {
-        if (!(v = map_get(m, checks[i], &k))) continue;
+        if (!(v = pelab_yaml_map_get(m, checks[i], &k))) continue;
         if (found)
-            return fail_pos(c, k->line, k->col, "a claim has one check: '%s' and '%s' are both here", found_key->text, k->text);
+            return pelab_yaml_fail_pos(&c->y, k->line, k->col, "a claim has one check: '%s' and '%s' are both here", found_key->text, k->text);
         found = v, found_key = k;
         cl->kind = (pelab_claim_kind)i;
     }
-    if (!found) return fail_pos(c, m->line, m->col, "claim '%.60s' needs a check: expect, trend or compare", cl->text);
+    if (!found) return pelab_yaml_fail_pos(&c->y, m->line, m->col, "claim '%.60s' needs a check: expect, trend or compare", cl->text);
     switch (cl->kind) {
     case PELAB_CLAIM_EXPECT: return parse_expect(c, cl, found);
     case PELAB_CLAIM_TREND: return parse_trend(c, cl, found);
@@ -611,32 +363,25 @@ void pelab_claims_free(pelab_claims *cs) {
     memset(cs, 0, sizeof *cs);
 }
 
-pelab_status pelab_claims_load_buffer(pelab_claims *cs, const char *text, size_t len, const char *display_path,
-                                      pelab_error *err) {
-    ctx c = {0};
-    node *root = NULL;
-    memset(cs, 0, sizeof *cs);
-    c.display = display_path ? display_path : "claims";
-    c.err = err;
-    columns_init(&c.cols);
-    if (len > PELAB_CLAIMS_MAX_BYTES)
-        return pelab_error_set(err, PELAB_STATUS_CONFIG, "%s: larger than %d bytes", c.display, PELAB_CLAIMS_MAX_BYTES);
-    if (memchr(text, '\0', len))
-        return pelab_error_set(err, PELAB_STATUS_CONFIG, "%s: contains a NUL byte", c.display);
-    int rc = tree_build(&c, text, len, &root);
-    if (rc == 0 && !root) rc = fail_pos(&c, 1, 1, "no claims: the file should be a list of claims");
-    if (rc == 0 && root->type != N_SEQ)
-        rc = fail_pos(&c, root->line, root->col, "the file should be a list of claims (- claim: ...), not %s", kind_str(root));
-    if (rc == 0 && root->n == 0) rc = fail_pos(&c, root->line, root->col, "no claims: the list is empty");
+static const pelab_yaml_limits g_limits = {PELAB_CLAIMS_MAX_BYTES, PELAB_CLAIMS_MAX_DEPTH, PELAB_CLAIMS_MAX_NODES};
+
+/* The schema walk of a parsed file (c->y), then the tree freed. */
+static pelab_status load_doc(pelab_claims *cs, ctx *c, int parsed) {
+    int rc = parsed;
+    node *root = c->y.root;
+    if (rc == 0 && !root) rc = pelab_yaml_fail_pos(&c->y, 1, 1, "no claims: the file should be a list of claims");
+    if (rc == 0 && root->kind != PELAB_YAML_KIND_SEQ)
+        rc = pelab_yaml_fail_type(&c->y, root, "a list of claims (- claim: ...)", "the file: the file should be a list of claims");
+    if (rc == 0 && root->n == 0) rc = pelab_yaml_fail(&c->y, root, "no claims: the list is empty");
     if (rc == 0) {
-        snprintf(cs->path, sizeof cs->path, "%s", c.display);
+        snprintf(cs->path, sizeof cs->path, "%s", c->y.display);
         cs->items = pelab_xcalloc((size_t)root->n, sizeof *cs->items);
         for (int i = 0; i < root->n && rc == 0; i++) {
             cs->n = i + 1;
-            rc = parse_claim(&c, &cs->items[i], root->kids[i]);
+            rc = parse_claim(c, &cs->items[i], root->kids[i]);
         }
     }
-    tree_free(&c);
+    pelab_yaml_free(&c->y);
     if (rc) {
         pelab_claims_free(cs);
         return PELAB_STATUS_CONFIG;
@@ -644,21 +389,21 @@ pelab_status pelab_claims_load_buffer(pelab_claims *cs, const char *text, size_t
     return PELAB_STATUS_OK;
 }
 
-pelab_status pelab_claims_load(pelab_claims *cs, const char *path, pelab_error *err) {
+pelab_status pelab_claims_load_buffer(pelab_claims *cs, const char *text, size_t len, const char *display_path,
+                                      pelab_error *err) {
+    ctx c;
+    memset(&c, 0, sizeof c);
     memset(cs, 0, sizeof *cs);
-    FILE *f = fopen(path, "rb");
-    if (!f) return pelab_error_set(err, PELAB_STATUS_CONFIG, "%s: %s", path, strerror(errno));
-    char *buf = pelab_xmalloc(PELAB_CLAIMS_MAX_BYTES + 1);
-    size_t len = fread(buf, 1, PELAB_CLAIMS_MAX_BYTES + 1, f);
-    int bad = ferror(f);
-    fclose(f);
-    pelab_status s;
-    if (bad)
-        s = pelab_error_set(err, PELAB_STATUS_CONFIG, "%s: read error", path);
-    else
-        s = pelab_claims_load_buffer(cs, buf, len, path, err);
-    free(buf);
-    return s;
+    columns_init(&c.cols);
+    return load_doc(cs, &c, pelab_yaml_parse(&c.y, text, len, display_path ? display_path : "claims", &g_limits, err));
+}
+
+pelab_status pelab_claims_load(pelab_claims *cs, const char *path, pelab_error *err) {
+    ctx c;
+    memset(&c, 0, sizeof c);
+    memset(cs, 0, sizeof *cs);
+    columns_init(&c.cols);
+    return load_doc(cs, &c, pelab_yaml_load_file(&c.y, path, "claims file", &g_limits, err));
 }
 
 /* ---- evaluation ------------------------------------------------------------------ */
@@ -848,7 +593,7 @@ static void eval_trend(pelab_claim_verdict *v, const evalctx *e, const size_t *r
             goto out;
         }
         row_key(buf, sizeof buf, e, rows[i], over, 0);
-        kr[i].key = xstrdup(buf);
+        kr[i].key = pelab_xstrdup(buf);
     }
     qsort(kr, n, sizeof *kr, keyed_cmp);
     size_t groups = 0;
@@ -935,7 +680,7 @@ static void eval_compare(pelab_claim_verdict *v, const evalctx *e, const size_t 
     keyed_row *all = pelab_xcalloc(t->n_rows ? t->n_rows : 1, sizeof *all);
     for (size_t r = 0; r < t->n_rows; r++) {
         row_key(buf, sizeof buf, e, r, -1, 0);
-        all[r].key = xstrdup(buf), all[r].row = r, all[r].x = 0;
+        all[r].key = pelab_xstrdup(buf), all[r].row = r, all[r].x = 0;
     }
     qsort(all, t->n_rows, sizeof *all, keyed_cmp);
     double worst = -INFINITY, wa = NAN, wb = NAN;

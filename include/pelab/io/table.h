@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 
+#include "pelab/base/numtext.h"
 #include "pelab/base/status.h"
 
 /* Limits that keep a hostile file from taking the machine. */
@@ -56,8 +57,5 @@ const char *pelab_table_get(const pelab_table *t, size_t row, int col);
  * NUM_EMPTY (undefined) or NUM_BAD with *out = NaN. */
 pelab_table_num pelab_table_number(const pelab_table *t, size_t row, int col, double *out);
 
-/* Parse a whole string as a number: 1 with *out set, 0 otherwise (empty
- * strings and trailing text included). Accepts what strtod accepts. */
-int pelab_parse_double(const char *s, double *out);
 
 #endif /* PELAB_TABLE_H */
