@@ -9,6 +9,8 @@
 
 #include "pelab/lab/config.h"
 #include "pelab/lab/metrics.h"
+#include "pelab/lab/inputs.h"
+#include "pelab/lab/probe.h"
 #include "pelab/base/rng.h"
 #include "pelab/lab/sweep.h"
 #include "test.h"

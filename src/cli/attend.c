@@ -7,6 +7,8 @@
 #include "cli.h"
 #include "pelab/lab/config.h"
 #include "pelab/lab/metrics.h"
+#include "pelab/lab/inputs.h"
+#include "pelab/lab/probe.h"
 #include "pelab/lab/sweep.h"
 #include "pelab/base/mem.h"
 

@@ -9,6 +9,7 @@
 #include "pelab/run/runner.h"
 #include "pelab/base/mem.h"
 #include "pelab/lab/metrics.h"
+#include "pelab/lab/probe.h"
 #include "pelab/lab/sweep.h"
 #include "pelab/run/shard.h"
 

@@ -46,25 +46,10 @@
 
 /* ---- names of the enums ---------------------------------------------------- */
 
-static const char *const g_mask_names[PELAB_MASK_COUNT] = {"none", "causal"};
-static const char *const g_projection_names[PELAB_PROJECTION_COUNT] = {"identity", "random"};
-static const char *const g_dtype_names[PELAB_DTYPE_COUNT] = {"f32", "f64"};
 static const char *const g_permutation_names[PELAB_PERMUTATION_COUNT] = {"random", "reverse",
                                                                          "swap_adjacent"};
 static const char *const g_input_kind_names[PELAB_INPUT_KIND_COUNT] = {"random", "file",
                                                                        "sentences"};
-
-const char *pelab_mask_str(pelab_mask m) {
-    return (unsigned)m < PELAB_MASK_COUNT ? g_mask_names[m] : "unknown";
-}
-
-const char *pelab_projection_str(pelab_projection p) {
-    return (unsigned)p < PELAB_PROJECTION_COUNT ? g_projection_names[p] : "unknown";
-}
-
-const char *pelab_dtype_str(pelab_dtype t) {
-    return (unsigned)t < PELAB_DTYPE_COUNT ? g_dtype_names[t] : "unknown";
-}
 
 const char *pelab_permutation_str(pelab_permutation p) {
     return (unsigned)p < PELAB_PERMUTATION_COUNT ? g_permutation_names[p] : "unknown";
@@ -383,7 +368,9 @@ static int parse_sweep(ctx *c, pelab_config *cfg, node *sw) {
     }
 
     if ((v = pelab_yaml_map_get(sw, "mask", NULL))) {
-        if (parse_enum_axis(c, v, "mask", g_mask_names, PELAB_MASK_COUNT, &tmp, &n)) goto fail;
+        const char *names[PELAB_MASK_COUNT];
+        for (int i = 0; i < PELAB_MASK_COUNT; i++) names[i] = pelab_mask_str((pelab_mask)i);
+        if (parse_enum_axis(c, v, "mask", names, PELAB_MASK_COUNT, &tmp, &n)) goto fail;
     } else {
         tmp = pelab_xcalloc(1, sizeof *tmp), n = 1; /* none */
     }
@@ -392,8 +379,9 @@ static int parse_sweep(ctx *c, pelab_config *cfg, node *sw) {
     free(tmp), tmp = NULL;
 
     if ((v = pelab_yaml_map_get(sw, "projection", NULL))) {
-        if (parse_enum_axis(c, v, "projection", g_projection_names, PELAB_PROJECTION_COUNT, &tmp, &n))
-            goto fail;
+        const char *names[PELAB_PROJECTION_COUNT];
+        for (int i = 0; i < PELAB_PROJECTION_COUNT; i++) names[i] = pelab_projection_str((pelab_projection)i);
+        if (parse_enum_axis(c, v, "projection", names, PELAB_PROJECTION_COUNT, &tmp, &n)) goto fail;
     } else {
         tmp = pelab_xmalloc(sizeof *tmp), n = 1;
         tmp[0] = PELAB_PROJECTION_RANDOM;
@@ -403,7 +391,9 @@ static int parse_sweep(ctx *c, pelab_config *cfg, node *sw) {
     free(tmp), tmp = NULL;
 
     if ((v = pelab_yaml_map_get(sw, "dtype", NULL))) {
-        if (parse_enum_axis(c, v, "dtype", g_dtype_names, PELAB_DTYPE_COUNT, &tmp, &n)) goto fail;
+        const char *names[PELAB_DTYPE_COUNT];
+        for (int i = 0; i < PELAB_DTYPE_COUNT; i++) names[i] = pelab_dtype_str((pelab_dtype)i);
+        if (parse_enum_axis(c, v, "dtype", names, PELAB_DTYPE_COUNT, &tmp, &n)) goto fail;
     } else {
         tmp = pelab_xcalloc(1, sizeof *tmp), n = 1; /* f32 */
     }

@@ -20,6 +20,7 @@
 #include "pelab/io/manifest.h"
 #include "pelab/io/rows.h"
 #include "pelab/lab/metrics.h"
+#include "pelab/lab/probe.h"
 #include "pelab/lab/results.h"
 #include "pelab/run/shard.h"
 

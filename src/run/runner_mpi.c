@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include "pelab/lab/metrics.h"
+#include "pelab/lab/probe.h"
 #include "pelab/lab/results.h"
 #include "pelab/base/mem.h"
 

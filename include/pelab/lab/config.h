@@ -1,4 +1,4 @@
-/* pelab/config.h — a YAML sweep config, loaded, validated and resolved.
+/* pelab/lab/config.h — a YAML sweep config, loaded, validated and resolved.
  *
  * pelab_config_load either returns a config in which every value is present
  * (defaults filled in), in range and mutually consistent, or refuses with one
@@ -13,16 +13,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "pelab/pe/encoding.h"
 #include "pelab/base/status.h"
+#include "pelab/lab/cell.h"
+#include "pelab/pe/encoding.h"
 
-typedef enum pelab_mask { PELAB_MASK_NONE = 0, PELAB_MASK_CAUSAL, PELAB_MASK_COUNT } pelab_mask;
-typedef enum pelab_projection {
-    PELAB_PROJECTION_IDENTITY = 0,
-    PELAB_PROJECTION_RANDOM,
-    PELAB_PROJECTION_COUNT
-} pelab_projection;
-typedef enum pelab_dtype { PELAB_DTYPE_F32 = 0, PELAB_DTYPE_F64, PELAB_DTYPE_COUNT } pelab_dtype;
 typedef enum pelab_permutation {
     PELAB_PERMUTATION_RANDOM = 0,
     PELAB_PERMUTATION_REVERSE,
@@ -36,11 +30,8 @@ typedef enum pelab_input_kind {
     PELAB_INPUT_KIND_COUNT
 } pelab_input_kind;
 
-/* Names as they appear in configs and results ("none", "causal", "identity",
- * "random", "f32", "f64", "reverse", "swap_adjacent", "file", "sentences"). */
-const char *pelab_mask_str(pelab_mask m);
-const char *pelab_projection_str(pelab_projection p);
-const char *pelab_dtype_str(pelab_dtype t);
+/* Names as they appear in configs ("random", "reverse", "swap_adjacent";
+ * "random", "file", "sentences"). */
 const char *pelab_permutation_str(pelab_permutation p);
 const char *pelab_input_kind_str(pelab_input_kind k);
 

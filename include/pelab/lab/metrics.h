@@ -1,10 +1,11 @@
-/* pelab/metrics.h — what a cell measures: the metric registry, one trial's
- * measurement, and the reduction over trials.
+/* pelab/lab/metrics.h — what a cell measures: the metric registry, one
+ * trial's measurement, and the reduction over trials. The probe that
+ * computes them is pelab/lab/probe.h.
  *
  * The registry is the X-macro list below: one line per metric gives its
  * column name, family and meaning. The results header, `pelab schemes
  * --metrics`, and the README table are generated from it; adding a metric is
- * one line here plus the code in metrics_impl.inc that computes it. Each
+ * one line here plus the code in probe_impl.inc that computes it. Each
  * metric is written as two columns, NAME (mean over trials) and NAME_std
  * (sample standard deviation; 0 for one trial). A metric that is undefined
  * for a cell (no positional vectors, no row with two visible keys) is an
@@ -15,9 +16,7 @@
 #ifndef PELAB_METRICS_H
 #define PELAB_METRICS_H
 
-#include "pelab/lab/config.h"
 #include "pelab/base/status.h"
-#include "pelab/lab/sweep.h"
 
 /*  X(ID, column, family, meaning) */
 #define PELAB_METRICS(X)                                                                        \
@@ -90,51 +89,10 @@ typedef struct pelab_cell_result {
     char status[256];     /* "ok", "skipped: ...", or "nonfinite: m1 m2"       */
 } pelab_cell_result;
 
-/* Run trial `trial` of cell c: build E (from the config's inputs), encode,
- * project, attend forward and backward, rerun the permuted sequence, and fill
- * r. Computes in the cell's dtype. Deterministic: depends only on the config
- * seed, the cell's identity and the trial number. Uses OpenMP inside the
- * kernels (serially when called from a parallel region). */
-void pelab_trial_run(pelab_trial_result *r, const pelab_config *cfg, const pelab_cell *c, int trial);
-
-/* Run every trial of cell c (or record why it cannot run) and reduce. */
-void pelab_cell_run(pelab_cell_result *res, const pelab_config *cfg, const pelab_cell *c);
-
-/* The sentence / token / input matrix of a cell: E (n x d) in double, as the
- * trial uses it (random draws keyed by seed, d_model, trial and row). */
-void pelab_cell_inputs(double *E, const pelab_config *cfg, const pelab_cell *c, int trial);
-
-/* The permutation pi (n entries) the order metrics use for this trial. */
-void pelab_cell_permutation(int *perm, const pelab_config *cfg, const pelab_cell *c, int trial);
-
-/* Contextual embeddings for `pelab attend`: out (n x D) of trial 0 of cell c,
- * in double (converted from the cell's dtype). D = pelab_cell_proj_width(c). */
-void pelab_cell_attend(double *out, const pelab_config *cfg, const pelab_cell *c);
-
-/* The loss and its gradients, for tests: L = ||O||_F^2 / (2n) of cell c,
- * computed in float64 whatever the cell's dtype, with explicit token
- * embeddings E (n, d) and weights Wq, Wk, Wv (w, D) each, or all three NULL
- * for the identity projection (then the gradients are those with respect to
- * the identity matrices). Writes dWq, dWk, dWv (w, D) and dE (n, d); returns
- * L. The trial runs this very code in its dtype. */
-double pelab_cell_loss_grads(double *dWq, double *dWk, double *dWv, double *dE, const pelab_config *cfg,
-                             const pelab_cell *c, const double *E, const double *Wq, const double *Wk,
-                             const double *Wv);
-
-/* How fast this machine runs cells, one thread: the cost model turned into
- * seconds, seconds = pelab_cell_flops / rate[dtype] + trials * overhead_s. */
-typedef struct pelab_cell_timing {
-    double rate[PELAB_DTYPE_COUNT]; /* flops per second                          */
-    double overhead_s;             /* a trial's fixed cost (inputs, geometry...) */
-} pelab_cell_timing;
-
-/* Measure it (best of 3 single-threaded runs of a cell with n = 8 for the
- * overhead and of n = 256, d = 64, 4 heads in f32 and f64 for the rates;
- * about 30 ms in all). What `pelab validate` estimates a sweep's time with,
- * and the progress line weighs cells by. */
-void pelab_cell_timing_calibrate(pelab_cell_timing *t);
-
-/* Estimated seconds one thread takes for cell c. */
-double pelab_cell_seconds(const pelab_cell *c, int trials, const pelab_cell_timing *t);
+/* Reduce trials tr[0..trials) into res: per metric the mean and the sample
+ * standard deviation (0 for one trial), summed in trial order; a metric is
+ * defined when trial 0 defines it; status "ok", or "nonfinite: NAMES" naming
+ * the metrics whose mean is not finite. width and time_s are left alone. */
+void pelab_metrics_reduce(pelab_cell_result *res, const pelab_trial_result *tr, int trials);
 
 #endif /* PELAB_METRICS_H */
