@@ -4,12 +4,13 @@
 #include "pelab/base/numtext.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <sys/stat.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "pelab/lab/results.h"
 #include "pelab/base/fileio.h"
 #include "pelab/base/mem.h"
 
@@ -185,4 +186,161 @@ pelab_table_num pelab_table_number(const pelab_table *t, size_t row, int col, do
     *out = NAN;
     if (!s[0]) return PELAB_TABLE_NUM_EMPTY;
     return pelab_parse_double(s, out) ? PELAB_TABLE_NUM_OK : PELAB_TABLE_NUM_BAD;
+}
+
+/* ---- a matrix of numbers ------------------------------------------------------ */
+
+#define MATRIX_MAX_LINE (1 << 26) /* bytes in one line     */
+#define MATRIX_MAX_FIELD 128      /* bytes in one value    */
+#define QBUF 128
+
+/* "PATH:LINE:COL: message" (status CONFIG: the file is user input). */
+#if defined(__GNUC__)
+__attribute__((format(printf, 5, 6)))
+#endif
+static void located(pelab_error *err, const char *path, int line, int col, const char *fmt, ...) {
+    char msg[PELAB_ERROR_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    pelab_error_set(err, PELAB_STATUS_CONFIG, "%s:%d:%d: %s", path, line, col, msg);
+}
+
+/* A field for a message: control bytes as \xNN, at most ~48 bytes. */
+static const char *pelab_table_quote(char buf[QBUF], const char *s, size_t len) {
+    size_t o = 0;
+    for (size_t i = 0; i < len && o + 8 < QBUF; i++) {
+        unsigned char b = (unsigned char)s[i];
+        if (o >= 48) {
+            memcpy(buf + o, "...", 3);
+            o += 3;
+            break;
+        }
+        if (b < 0x20 || b == 0x7F) o += (size_t)snprintf(buf + o, QBUF - o, "\\x%02x", b);
+        else buf[o++] = (char)b;
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+pelab_status pelab_table_read_matrix(double **out, int *out_rows, int *out_cols, const char *path, int max_rows,
+                                     int max_cols, size_t max_values, pelab_error *err) {
+    FILE *f = fopen(path, "rb");
+    char *line = NULL, q[QBUF];
+    pelab_status rc = PELAB_STATUS_CONFIG;
+    size_t cap = 0, dcap = 0, nvals = 0;
+    double *data = NULL;
+    int rows = 0, cols = 0, lineno = 0;
+    struct stat st;
+    if (!f) return pelab_error_set(err, PELAB_STATUS_IO, "%s", strerror(errno));
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        return pelab_error_set(err, PELAB_STATUS_IO, "%s", strerror(EISDIR));
+    }
+    for (;;) {
+        size_t len = 0, p = 0;
+        int ch, got_nl = 0, ncols = 0;
+        line = pelab_xgrow(line, &cap, 1, 1);
+        while ((ch = getc(f)) != EOF) {
+            if (ch == '\n') {
+                got_nl = 1;
+                break;
+            }
+            if (ch == 0) {
+                located(err, path, lineno + 1, (int)len + 1, "NUL byte in the inputs file");
+                goto out;
+            }
+            if (len >= MATRIX_MAX_LINE) {
+                located(err, path, lineno + 1, 1, "line longer than %d bytes", MATRIX_MAX_LINE);
+                goto out;
+            }
+            line = pelab_xgrow(line, &cap, len + 2, 1);
+            line[len++] = (char)ch;
+        }
+        if (ferror(f)) {
+            pelab_error_set(err, PELAB_STATUS_CONFIG, "%s: %s", path, strerror(errno));
+            goto out;
+        }
+        if (!got_nl && len == 0) break;
+        lineno++;
+        if (len && line[len - 1] == '\r') len--;
+        line[len] = '\0';
+        if (len == 0) {
+            located(err, path, lineno, 1, "blank line: every line must be a row of numbers");
+            goto out;
+        }
+        if (rows >= max_rows) {
+            located(err, path, lineno, 1, "more than %d rows", max_rows);
+            goto out;
+        }
+        for (;;) {
+            size_t s, e;
+            char field[MATRIX_MAX_FIELD];
+            double v;
+            while (p < len && (line[p] == ' ' || line[p] == '\t')) p++;
+            s = p;
+            while (p < len && line[p] != ',') p++;
+            e = p;
+            while (e > s && (line[e - 1] == ' ' || line[e - 1] == '\t')) e--;
+            if (e == s) {
+                located(err, path, lineno, (int)s + 1, "empty value");
+                goto out;
+            }
+            if (e - s >= sizeof field) {
+                located(err, path, lineno, (int)s + 1, "value '%s' is not a number", pelab_table_quote(q, line + s, e - s));
+                goto out;
+            }
+            memcpy(field, line + s, e - s);
+            field[e - s] = '\0';
+            if (pelab_text_is_nonfinite(field)) {
+                located(err, path, lineno, (int)s + 1, "value '%s' is not a finite number", pelab_table_quote(q, field, strlen(field)));
+                goto out;
+            }
+            if (!pelab_text_is_real(field)) {
+                located(err, path, lineno, (int)s + 1, "value '%s' is not a number", pelab_table_quote(q, field, strlen(field)));
+                goto out;
+            }
+            v = strtod(field, NULL);
+            if (!isfinite(v)) {
+                located(err, path, lineno, (int)s + 1, "value '%s' is not a finite number", pelab_table_quote(q, field, strlen(field)));
+                goto out;
+            }
+            if (ncols >= max_cols) {
+                located(err, path, lineno, (int)s + 1, "more than %d columns", max_cols);
+                goto out;
+            }
+            if (nvals >= max_values) {
+                located(err, path, lineno, (int)s + 1, "more than %zu values", max_values);
+                goto out;
+            }
+            data = pelab_xgrow(data, &dcap, nvals + 1, sizeof *data);
+            data[nvals++] = v;
+            ncols++;
+            if (p >= len) break;
+            p++; /* the comma */
+        }
+        if (rows == 0) {
+            cols = ncols;
+        } else if (ncols != cols) {
+            located(err, path, lineno, 1, "row has %d values, expected %d as in the first row", ncols, cols);
+            goto out;
+        }
+        rows++;
+        if (!got_nl) break;
+    }
+    if (rows == 0) {
+        located(err, path, 1, 1, "inputs file is empty");
+        goto out;
+    }
+    *out = data;
+    *out_rows = rows;
+    *out_cols = cols;
+    data = NULL;
+    rc = PELAB_STATUS_OK;
+out:
+    free(data);
+    free(line);
+    fclose(f);
+    return rc;
 }

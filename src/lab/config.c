@@ -29,6 +29,7 @@
 #include "pelab/base/rng.h"
 #include "pelab/base/status.h"
 #include "pelab/base/strbuf.h"
+#include "pelab/io/table.h"
 #include "pelab/base/suggest.h"
 #include "pelab/pe/encoding.h"
 #include "pelab/yaml/yaml.h"
@@ -40,8 +41,6 @@
 #endif
 
 #define CSV_MAX_VALUES (1 << 26) /* values in an inputs file (512 MiB of doubles) */
-#define CSV_MAX_LINE (1 << 26)   /* bytes in one line of an inputs file           */
-#define CSV_MAX_FIELD 128        /* bytes in one value of an inputs file          */
 #define QBUF PELAB_YAML_QBUF      /* a user string quoted into a message           */
 
 /* ---- names of the enums ---------------------------------------------------- */
@@ -84,28 +83,6 @@ typedef struct ctx {
     keyed *token_index;   /* tokens sorted by name   */
     const char *input_file; /* inputs: {file: ...} as written */
 } ctx;
-
-/* ---- errors ------------------------------------------------------------------ */
-
-/* Sets "path:line:col: message" (status CONFIG); returns -1. */
-static int vfail_in(ctx *c, const char *path, int line, int col, const char *fmt, va_list ap)
-    CFG_PRINTF(5, 0);
-static int vfail_in(ctx *c, const char *path, int line, int col, const char *fmt, va_list ap) {
-    char msg[PELAB_ERROR_MSG_MAX];
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    pelab_error_set(c->err, PELAB_STATUS_CONFIG, "%s:%d:%d: %s", path, line, col, msg);
-    return -1;
-}
-
-static int fail_in(ctx *c, const char *path, int line, int col, const char *fmt, ...)
-    CFG_PRINTF(5, 6);
-static int fail_in(ctx *c, const char *path, int line, int col, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    vfail_in(c, path, line, col, fmt, ap);
-    va_end(ap);
-    return -1;
-}
 
 /* quote() of a NUL-terminated string. */
 static const char *qs(char buf[QBUF], const char *s) { return pelab_yaml_quote(buf, s, strlen(s)); }
@@ -658,123 +635,19 @@ fail:
 
 /* Reads the CSV matrix at path into cfg->input_*; its errors are located in
  * the CSV file ("path:LINE:COL: ..."); `at` locates a failure to open it. */
+/* Reads the inputs file into cfg: a located error at `at` when it cannot
+ * be opened, "FILE:LINE:COL: ..." inside it otherwise. */
 static int read_csv(ctx *c, pelab_config *cfg, const node *at, const char *path) {
-    FILE *f = fopen(path, "rb");
-    char *line = NULL, q[QBUF];
-    size_t cap = 0, dcap = 0, nvals = 0;
-    double *data = NULL;
-    int rows = 0, cols = 0, lineno = 0, rc = -1;
-    struct stat st;
-    if (!f) return pelab_yaml_fail(&c->y, at, "cannot open inputs file '%s': %s", qs(q, path), strerror(errno));
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-        fclose(f);
-        return pelab_yaml_fail(&c->y, at, "cannot open inputs file '%s': %s", qs(q, path), strerror(EISDIR));
+    pelab_error e;
+    char q[QBUF];
+    pelab_status s = pelab_table_read_matrix(&cfg->input_data, &cfg->input_rows, &cfg->input_cols, path,
+                                             PELAB_CONFIG_MAX_SEQ_LEN, PELAB_CONFIG_MAX_D_MODEL, CSV_MAX_VALUES, &e);
+    if (s == PELAB_STATUS_IO) return pelab_yaml_fail(&c->y, at, "cannot open inputs file '%s': %s", qs(q, path), e.msg);
+    if (s) {
+        if (c->err) *c->err = e;
+        return -1;
     }
-    for (;;) {
-        size_t len = 0, p = 0;
-        int ch, got_nl = 0, ncols = 0;
-        line = pelab_xgrow(line, &cap, 1, 1);
-        while ((ch = getc(f)) != EOF) {
-            if (ch == '\n') {
-                got_nl = 1;
-                break;
-            }
-            if (ch == 0) {
-                fail_in(c, path, lineno + 1, (int)len + 1, "NUL byte in the inputs file");
-                goto out;
-            }
-            if (len >= CSV_MAX_LINE) {
-                fail_in(c, path, lineno + 1, 1, "line longer than %d bytes", CSV_MAX_LINE);
-                goto out;
-            }
-            line = pelab_xgrow(line, &cap, len + 2, 1);
-            line[len++] = (char)ch;
-        }
-        if (ferror(f)) {
-            pelab_error_set(c->err, PELAB_STATUS_CONFIG, "%s: %s", path, strerror(errno));
-            goto out;
-        }
-        if (!got_nl && len == 0) break;
-        lineno++;
-        if (len && line[len - 1] == '\r') len--;
-        line[len] = '\0';
-        if (len == 0) {
-            fail_in(c, path, lineno, 1, "blank line: every line must be a row of numbers");
-            goto out;
-        }
-        if (rows >= PELAB_CONFIG_MAX_SEQ_LEN) {
-            fail_in(c, path, lineno, 1, "more than %d rows", PELAB_CONFIG_MAX_SEQ_LEN);
-            goto out;
-        }
-        for (;;) {
-            size_t s, e;
-            char field[CSV_MAX_FIELD];
-            double v;
-            while (p < len && (line[p] == ' ' || line[p] == '\t')) p++;
-            s = p;
-            while (p < len && line[p] != ',') p++;
-            e = p;
-            while (e > s && (line[e - 1] == ' ' || line[e - 1] == '\t')) e--;
-            if (e == s) {
-                fail_in(c, path, lineno, (int)s + 1, "empty value");
-                goto out;
-            }
-            if (e - s >= sizeof field) {
-                fail_in(c, path, lineno, (int)s + 1, "value '%s' is not a number", pelab_yaml_quote(q, line + s, e - s));
-                goto out;
-            }
-            memcpy(field, line + s, e - s);
-            field[e - s] = '\0';
-            if (pelab_text_is_nonfinite(field)) {
-                fail_in(c, path, lineno, (int)s + 1, "value '%s' is not a finite number", qs(q, field));
-                goto out;
-            }
-            if (!pelab_text_is_real(field)) {
-                fail_in(c, path, lineno, (int)s + 1, "value '%s' is not a number", qs(q, field));
-                goto out;
-            }
-            v = strtod(field, NULL);
-            if (!isfinite(v)) {
-                fail_in(c, path, lineno, (int)s + 1, "value '%s' is not a finite number", qs(q, field));
-                goto out;
-            }
-            if (ncols >= PELAB_CONFIG_MAX_D_MODEL) {
-                fail_in(c, path, lineno, (int)s + 1, "more than %d columns", PELAB_CONFIG_MAX_D_MODEL);
-                goto out;
-            }
-            if (nvals >= CSV_MAX_VALUES) {
-                fail_in(c, path, lineno, (int)s + 1, "more than %d values", CSV_MAX_VALUES);
-                goto out;
-            }
-            data = pelab_xgrow(data, &dcap, nvals + 1, sizeof *data);
-            data[nvals++] = v;
-            ncols++;
-            if (p >= len) break;
-            p++; /* the comma */
-        }
-        if (rows == 0) {
-            cols = ncols;
-        } else if (ncols != cols) {
-            fail_in(c, path, lineno, 1, "row has %d values, expected %d as in the first row", ncols, cols);
-            goto out;
-        }
-        rows++;
-        if (!got_nl) break;
-    }
-    if (rows == 0) {
-        fail_in(c, path, 1, 1, "inputs file is empty");
-        goto out;
-    }
-    cfg->input_data = data;
-    cfg->input_rows = rows;
-    cfg->input_cols = cols;
-    data = NULL;
-    rc = 0;
-out:
-    free(data);
-    free(line);
-    fclose(f);
-    return rc;
+    return 0;
 }
 
 static const char *const g_inputs_keys[] = {"file"};

@@ -58,4 +58,16 @@ const char *pelab_table_get(const pelab_table *t, size_t row, int col);
 pelab_table_num pelab_table_number(const pelab_table *t, size_t row, int col, double *out);
 
 
+/* A file of numbers without a header (pelab's inputs: one token a row):
+ * comma-separated finite decimal numbers, spaces around them allowed, LF or
+ * CRLF, every row as long as the first, no blank line, at most max_rows rows,
+ * max_cols columns and max_values values. On success *data (rows x cols,
+ * row-major, malloc'ed) and the sizes. Errors: PELAB_STATUS_IO with the
+ * system's reason alone in err->msg when the file cannot be opened (the
+ * caller says where it was named); PELAB_STATUS_CONFIG "PATH:LINE:COL:
+ * reason" for its contents (a NUL byte, an empty or non-finite value, a
+ * ragged row, an empty file). */
+pelab_status pelab_table_read_matrix(double **data, int *rows, int *cols, const char *path, int max_rows,
+                                     int max_cols, size_t max_values, pelab_error *err);
+
 #endif /* PELAB_TABLE_H */
