@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fuzz the config loader with libFuzzer: scripts/fuzz.sh [SECONDS] (default 60).
-# Builds build-fuzz/ with clang, starts from tests/fuzz/corpus (copied, so the
-# committed seeds stay as they are), fails on any crash, leak or hang (a
+# Builds build-fuzz/ with clang, starts from the configs the tree has (the
+# good and bad test configs, configs/, tests/data, the experiments' configs;
+# copied into a scratch corpus), fails on any crash, leak or hang (a
 # single input taking over 10 s). Run it longer to look harder:
 #   scripts/fuzz.sh 3600
 set -euo pipefail
@@ -11,7 +12,8 @@ CC=clang cmake -S . -B build-fuzz -DPELAB_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug >/dev
 cmake --build build-fuzz --target fuzz_config -j2 >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cp tests/fuzz/corpus/* "$work/"
+cp tests/configs/good/*.yaml tests/configs/bad/*.yaml configs/*.yaml tests/data/*.yaml "$work/"
+for e in experiments/*/; do for f in ci full; do [ -f "$e$f.yaml" ] && cp "$e$f.yaml" "$work/$(basename "$e")-$f.yaml"; done; done
 mkdir -p build-fuzz/artifacts
 # -dict: YAML punctuation and pelab's keys help the mutator reach deep paths
 ./build-fuzz/fuzz_config "$work" -dict=tests/fuzz/config.dict -max_total_time="$secs" -timeout=10 \

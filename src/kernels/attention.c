@@ -16,7 +16,6 @@
 #include <string.h>
 
 #include "simd.h"
-#include "pelab/pe/encoding.h"
 #include "pelab/base/status.h"
 #include "pelab/base/mem.h"
 
