@@ -7,7 +7,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "pelab/base/fileio.h"
 #include "pelab/study/claims.h"
 #include "pelab/lab/results.h"
 #include "pelab/io/table.h"
@@ -131,38 +130,6 @@ static void test_table_refuses_malformed(void) {
     pelab_error err;
     ASSERT_EQ(pelab_table_read(&t, "no/such/file.csv", &err), PELAB_STATUS_IO);
     ASSERT_STR_CONTAINS(err.msg, "no/such/file.csv: ");
-}
-
-/* pelab_read_file_max (what pelab_table_read reads with): a file of exactly
- * max bytes is read whole, one byte more is refused, past the first buffer
- * too (100000 bytes > the 64 KiB it starts with). */
-static void test_read_file_max(void) {
-    char path[] = "/tmp/pelab-read-max-XXXXXX";
-    const int fd = mkstemp(path);
-    ASSERT(fd >= 0);
-    const size_t size = 100000;
-    char *data = malloc(size);
-    ASSERT(data != NULL);
-    for (size_t i = 0; i < size; i++) data[i] = (char)('a' + i % 26);
-    FILE *f = fdopen(fd, "wb");
-    ASSERT(f != NULL);
-    ASSERT_EQ(fwrite(data, 1, size, f), size);
-    ASSERT_EQ(fclose(f), 0);
-    char *got = NULL;
-    size_t len = 0;
-    pelab_error err = {PELAB_STATUS_OK, ""};
-    ASSERT_EQ(pelab_read_file_max(&got, &len, path, size, &err), PELAB_STATUS_OK);
-    ASSERT_EQ(len, size);
-    ASSERT(memcmp(got, data, size) == 0 && got[size] == '\0');
-    free(got);
-    got = NULL;
-    ASSERT_EQ(pelab_read_file_max(&got, &len, path, size - 1, &err), PELAB_STATUS_RUN);
-    ASSERT_STR_CONTAINS(err.msg, "file is larger than");
-    ASSERT(got == NULL);
-    ASSERT_EQ(pelab_read_file_max(&got, &len, path, 1000, &err), PELAB_STATUS_RUN);
-    ASSERT(got == NULL);
-    remove(path);
-    free(data);
 }
 
 /* ---- expect ---------------------------------------------------------------------- */
@@ -409,7 +376,6 @@ static void test_missing_column_fails(void) {
 int main(void) {
     TEST_RUN(test_table_reads_fields_and_numbers);
     TEST_RUN(test_table_refuses_malformed);
-    TEST_RUN(test_read_file_max);
     TEST_RUN(test_expect_every_row);
     TEST_RUN(test_expect_where_forms);
     TEST_RUN(test_expect_undefined_and_status);

@@ -598,7 +598,7 @@ BAD(test_bad_d_model_vs_csv, "name: t\nsweep: {seq_len: 2, d_model: [2, 3], sche
 
 static void test_bad_nul_byte(void) {
     static const char text[] = "name: t\nseed: 1\0\n";
-    expect_bad_n(text, sizeof text - 1, "2:8", "NUL byte in the config");
+    expect_bad_n(text, sizeof text - 1, "2:8", "NUL byte in the file");
 }
 
 static void test_bad_nul_escape(void) {

@@ -125,7 +125,7 @@ static int check_bytes(pelab_yaml_doc *c, const char *text, size_t len) {
         if (k == 0) {
             int line, col;
             offset_pos(text, len, i, &line, &col);
-            if (s[i] == 0) return pelab_yaml_fail_pos(c, line, col, "NUL byte in the config");
+            if (s[i] == 0) return pelab_yaml_fail_pos(c, line, col, "NUL byte in the file");
             return pelab_yaml_fail_pos(c, line, col, "invalid UTF-8 byte 0x%02x", s[i]);
         }
         i += k;
