@@ -188,7 +188,7 @@ static void test_memory_limit_and_nothing_runs(void) {
     ASSERT_EQ(sum.cells_ok, 1);
     ASSERT_EQ(sum.cells_skipped, 1);
     ASSERT_STR_CONTAINS(sum.first_skip, "skipped: needs ");
-    ASSERT_STR_CONTAINS(sum.first_skip, "more than the 0 MiB a cell may use");
+    ASSERT_STR_CONTAINS(sum.first_skip, "more than the 0.1 MiB a cell may use");
     setenv("PELAB_MAX_CELL_BYTES", "abc", 1);
     ASSERT_EQ(pelab_cell_bytes_limit_check(&err), PELAB_STATUS_USAGE);
     ASSERT_STR_CONTAINS(err.msg, "PELAB_MAX_CELL_BYTES='abc' is not a number of bytes");
@@ -306,6 +306,74 @@ static void test_shards_merge_to_the_whole(void) {
     pelab_config_free(&cfg);
 }
 
+/* An executor that computes every cell, and has SIGINT arrive while the last
+ * one is computed (after it started, before its row is put): the sweep is
+ * whole, so the run is complete, and says a signal came. */
+static pelab_status signal_in_last(void *user, pelab_run_sink *sink, const pelab_config *cfg, const pelab_cell *cells,
+                                   const size_t *order, size_t n_small, size_t n, pelab_error *err) {
+    (void)user, (void)n_small, (void)err;
+    for (size_t i = 0; i < n; i++) {
+        if (pelab_run_sink_stopping(sink)) break;
+        pelab_cell_result res;
+        pelab_cell_run(&res, cfg, &cells[order[i]]);
+        if (i + 1 == n) raise(SIGINT);
+        char row[16384];
+        int len = pelab_results_row(row, sizeof row, &cells[order[i]], &res);
+        pelab_run_sink_put(sink, row, (size_t)len);
+    }
+    return PELAB_STATUS_OK;
+}
+
+/* ... and one where it arrives before the last cell starts. */
+static pelab_status signal_before_last(void *user, pelab_run_sink *sink, const pelab_config *cfg,
+                                       const pelab_cell *cells, const size_t *order, size_t n_small, size_t n,
+                                       pelab_error *err) {
+    (void)user, (void)n_small, (void)err;
+    for (size_t i = 0; i < n; i++) {
+        if (i + 1 == n) raise(SIGINT);
+        if (pelab_run_sink_stopping(sink)) break;
+        pelab_cell_result res;
+        pelab_cell_run(&res, cfg, &cells[order[i]]);
+        char row[16384];
+        int len = pelab_results_row(row, sizeof row, &cells[order[i]], &res);
+        pelab_run_sink_put(sink, row, (size_t)len);
+    }
+    return PELAB_STATUS_OK;
+}
+
+static void test_signal_and_the_last_cell(void) {
+    pelab_config cfg;
+    load(&cfg, "name: s\nsweep: {seq_len: [4, 8, 16], d_model: 4, scheme: [none, sinusoidal]}\n");
+    pelab_run_executor ex = {signal_in_last, NULL, 1, NULL};
+    pelab_run_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.out_dir = path_in("sig-last", NULL);
+    opt.quiet = 1;
+    opt.executor = &ex;
+    pelab_run_summary sum;
+    pelab_error err;
+    int sig = 0;
+    ASSERT_EQ(pelab_run(&cfg, &opt, &sig, &sum, &err), PELAB_STATUS_OK);
+    ASSERT_EQ(sig, 0);
+    ASSERT_EQ(sum.cells_done, 6);
+    ASSERT_EQ(sum.signal_after_last, 1);
+    pelab_manifest m;
+    ASSERT_EQ(pelab_manifest_read(&m, path_in("sig-last", "manifest.json"), &err), PELAB_STATUS_OK);
+    ASSERT_EQ(m.status, PELAB_MANIFEST_STATUS_COMPLETE);
+    pelab_manifest_free(&m);
+    ex.run = signal_before_last;
+    opt.out_dir = path_in("sig-before", NULL);
+    ASSERT_EQ(pelab_run(&cfg, &opt, &sig, &sum, &err), PELAB_STATUS_INTERRUPTED);
+    ASSERT_EQ(sig, SIGINT);
+    ASSERT_EQ(sum.cells_done, 5);
+    ASSERT_STR_CONTAINS(err.msg, "5 of 6 cells are in");
+    ASSERT_EQ(pelab_manifest_read(&m, path_in("sig-before", "manifest.json"), &err), PELAB_STATUS_OK);
+    ASSERT_EQ(m.status, PELAB_MANIFEST_STATUS_INTERRUPTED);
+    ASSERT_EQ(m.cells_done, 5);
+    pelab_manifest_free(&m);
+    pelab_config_free(&cfg);
+}
+
 int main(void) {
     if (!mkdtemp(g_dir)) return 1;
     TEST_RUN(test_rows);
@@ -313,6 +381,7 @@ int main(void) {
     TEST_RUN(test_memory_limit_and_nothing_runs);
     TEST_RUN(test_lock_refuses_a_second_writer);
     TEST_RUN(test_shards_merge_to_the_whole);
+    TEST_RUN(test_signal_and_the_last_cell);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
     if (system(cmd) != 0) return 1;

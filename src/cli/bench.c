@@ -97,50 +97,49 @@ int pelab_cli_bench(int argc, char **argv) {
     cfg.threads[0] = omp_get_max_threads(), cfg.n_threads = 1;
     cfg.reference = 1, cfg.blas = 1, cfg.repeats = 5;
     int csv = 0;
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        long v = 0;
-        int *target = NULL;
-        long lo = 1, hi = 1;
-        if (strcmp(a, "--seq-len") == 0) target = &cfg.seq_len, hi = 1L << 24;
-        else if (strcmp(a, "--d-model") == 0) target = &cfg.d_model, hi = 1L << 16;
-        else if (strcmp(a, "--heads") == 0) target = &cfg.heads, hi = 1L << 12;
-        else if (strcmp(a, "--repeat") == 0) target = &cfg.repeats, hi = 64;
-        if (target) {
-            if (i + 1 >= argc) return pelab_cli_usage_error("bench: %s needs a value", a);
-            if (!pelab_cli_parse_int(argv[i + 1], lo, hi, &v))
-                return pelab_cli_usage_error("bench: %s is a whole number in [%ld, %ld], not '%s'", a, lo, hi,
-                                             argv[i + 1]);
-            *target = (int)v;
-            i++;
-        } else if (strcmp(a, "--threads") == 0) {
-            if (i + 1 >= argc) return pelab_cli_usage_error("bench: %s needs a value", a);
-            if (!parse_thread_list(argv[++i], &cfg))
-                return pelab_cli_usage_error("bench: --threads is a whole number in [1, 1024] or a comma-separated "
-                                             "list of up to %d of them (1,2), not '%s'",
-                                             PELAB_BENCH_MAX_THREAD_COUNTS, argv[i]);
-        } else if (strcmp(a, "--dtype") == 0 && i + 1 < argc) {
-            i++;
-            if (strcmp(argv[i], "f32") == 0) cfg.f64 = 0;
-            else if (strcmp(argv[i], "f64") == 0) cfg.f64 = 1;
-            else return pelab_cli_usage_error("bench: --dtype is f32 or f64, not '%s'", argv[i]);
-        } else if (strcmp(a, "--format") == 0 && i + 1 < argc) {
-            i++;
-            if (strcmp(argv[i], "csv") == 0) csv = 1;
-            else if (strcmp(argv[i], "table") == 0) csv = 0;
-            else return pelab_cli_usage_error("bench: --format is table or csv, not '%s'", argv[i]);
-        } else if (strcmp(a, "--backward") == 0) {
-            cfg.backward = 1;
-        } else if (strcmp(a, "--causal") == 0) {
-            cfg.causal = 1;
-        } else if (strcmp(a, "--no-reference") == 0) {
-            cfg.reference = 0;
-        } else if (strcmp(a, "--no-blas") == 0) {
-            cfg.blas = 0;
-        } else {
-            return pelab_cli_usage_error("bench: unknown or incomplete option '%s'", a);
-        }
+    enum { B_SEQ_LEN, B_D_MODEL, B_HEADS, B_REPEAT, B_THREADS, B_DTYPE, B_FORMAT, B_BACKWARD, B_CAUSAL,
+           B_NO_REFERENCE, B_NO_BLAS, B_COUNT };
+    pelab_cli_opt opts[B_COUNT] = {
+        {"--seq-len", 1, NULL}, {"--d-model", 1, NULL},  {"--heads", 1, NULL},        {"--repeat", 1, NULL},
+        {"--threads", 1, NULL}, {"--dtype", 1, NULL},    {"--format", 1, NULL},       {"--backward", 0, NULL},
+        {"--causal", 0, NULL},  {"--no-reference", 0, NULL}, {"--no-blas", 0, NULL},
+    };
+    int n_pos = 0;
+    if (pelab_cli_parse("bench", argc, argv, opts, B_COUNT, NULL, 0, &n_pos)) return 2;
+    struct {
+        int opt;
+        int *target;
+        long hi;
+    } ints[] = {{B_SEQ_LEN, &cfg.seq_len, 1L << 24}, {B_D_MODEL, &cfg.d_model, 1L << 16},
+                {B_HEADS, &cfg.heads, 1L << 12},    {B_REPEAT, &cfg.repeats, 64}};
+    for (size_t k = 0; k < sizeof ints / sizeof *ints; k++) {
+        const char *v = opts[ints[k].opt].value;
+        long x = 0;
+        if (!v) continue;
+        if (!pelab_cli_parse_int(v, 1, ints[k].hi, &x))
+            return pelab_cli_usage_error("bench: %s is a whole number in [1, %ld], not '%s'", opts[ints[k].opt].name,
+                                         ints[k].hi, v);
+        *ints[k].target = (int)x;
     }
+    const char *v;
+    if ((v = opts[B_THREADS].value) && !parse_thread_list(v, &cfg))
+        return pelab_cli_usage_error("bench: --threads is a whole number in [1, 1024] or a comma-separated "
+                                     "list of up to %d of them (1,2), not '%s'",
+                                     PELAB_BENCH_MAX_THREAD_COUNTS, v);
+    if ((v = opts[B_DTYPE].value)) {
+        if (strcmp(v, "f32") == 0) cfg.f64 = 0;
+        else if (strcmp(v, "f64") == 0) cfg.f64 = 1;
+        else return pelab_cli_usage_error("bench: --dtype is f32 or f64, not '%s'", v);
+    }
+    if ((v = opts[B_FORMAT].value)) {
+        if (strcmp(v, "csv") == 0) csv = 1;
+        else if (strcmp(v, "table") == 0) csv = 0;
+        else return pelab_cli_usage_error("bench: --format is table or csv, not '%s'", v);
+    }
+    cfg.backward = opts[B_BACKWARD].value != NULL;
+    cfg.causal = opts[B_CAUSAL].value != NULL;
+    if (opts[B_NO_REFERENCE].value) cfg.reference = 0;
+    if (opts[B_NO_BLAS].value) cfg.blas = 0;
     if (cfg.d_model % cfg.heads)
         return pelab_cli_usage_error("bench: --d-model %d is not a multiple of --heads %d", cfg.d_model, cfg.heads);
     out_ctx o = {&cfg, csv};

@@ -56,43 +56,37 @@ int pelab_cli_geometry(int argc, char **argv) {
     long d = 0, n = 0, max_distance = -1;
     uint64_t seed = 1;
     int csv = 0, f32 = 1, seed_given = 0;
-    for (int i = 0; i < argc; i++) {
-        const char *opt = argv[i];
-        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!val || opt[0] != '-')
-            return pelab_cli_usage_error("geometry: unknown or incomplete option '%s'", opt);
-        i++;
-        if (strcmp(opt, "--scheme") == 0) {
-            scheme_name = val;
-        } else if (strcmp(opt, "--config") == 0) {
-            config = val;
-        } else if (strcmp(opt, "--d-model") == 0) {
-            if (!pelab_cli_parse_int(val, 1, PELAB_CONFIG_MAX_D_MODEL, &d))
-                return pelab_cli_usage_error("geometry: --d-model is a whole number in [1, %d], not '%s'",
-                                             PELAB_CONFIG_MAX_D_MODEL, val);
-        } else if (strcmp(opt, "--seq-len") == 0) {
-            if (!pelab_cli_parse_int(val, 1, PELAB_CONFIG_MAX_SEQ_LEN, &n))
-                return pelab_cli_usage_error("geometry: --seq-len is a whole number in [1, %d], not '%s'",
-                                             PELAB_CONFIG_MAX_SEQ_LEN, val);
-        } else if (strcmp(opt, "--max-distance") == 0) {
-            if (!pelab_cli_parse_int(val, 0, PELAB_CONFIG_MAX_SEQ_LEN, &max_distance))
-                return pelab_cli_usage_error("geometry: --max-distance is a whole number in [0, %d], not '%s'",
-                                             PELAB_CONFIG_MAX_SEQ_LEN, val);
-        } else if (strcmp(opt, "--seed") == 0) {
-            if (!parse_u64(val, &seed))
-                return pelab_cli_usage_error("geometry: --seed is a whole number >= 0, not '%s'", val);
-            seed_given = 1;
-        } else if (strcmp(opt, "--dtype") == 0) {
-            if (strcmp(val, "f32") == 0) f32 = 1;
-            else if (strcmp(val, "f64") == 0) f32 = 0;
-            else return pelab_cli_usage_error("geometry: --dtype is f32 or f64, not '%s'", val);
-        } else if (strcmp(opt, "--format") == 0) {
-            if (strcmp(val, "csv") == 0) csv = 1;
-            else if (strcmp(val, "table") == 0) csv = 0;
-            else return pelab_cli_usage_error("geometry: --format is table or csv, not '%s'", val);
-        } else {
-            return pelab_cli_usage_error("geometry: unknown option '%s'", opt);
-        }
+    enum { G_SCHEME, G_CONFIG, G_D_MODEL, G_SEQ_LEN, G_MAX_DISTANCE, G_SEED, G_DTYPE, G_FORMAT, G_COUNT };
+    pelab_cli_opt opts[G_COUNT] = {{"--scheme", 1, NULL},  {"--config", 1, NULL}, {"--d-model", 1, NULL},
+                                   {"--seq-len", 1, NULL}, {"--max-distance", 1, NULL}, {"--seed", 1, NULL},
+                                   {"--dtype", 1, NULL},   {"--format", 1, NULL}};
+    int n_pos = 0;
+    if (pelab_cli_parse("geometry", argc, argv, opts, G_COUNT, NULL, 0, &n_pos)) return 2;
+    scheme_name = opts[G_SCHEME].value;
+    config = opts[G_CONFIG].value;
+    const char *val;
+    if ((val = opts[G_D_MODEL].value) && !pelab_cli_parse_int(val, 1, PELAB_CONFIG_MAX_D_MODEL, &d))
+        return pelab_cli_usage_error("geometry: --d-model is a whole number in [1, %d], not '%s'",
+                                     PELAB_CONFIG_MAX_D_MODEL, val);
+    if ((val = opts[G_SEQ_LEN].value) && !pelab_cli_parse_int(val, 1, PELAB_CONFIG_MAX_SEQ_LEN, &n))
+        return pelab_cli_usage_error("geometry: --seq-len is a whole number in [1, %d], not '%s'",
+                                     PELAB_CONFIG_MAX_SEQ_LEN, val);
+    if ((val = opts[G_MAX_DISTANCE].value) && !pelab_cli_parse_int(val, 0, PELAB_CONFIG_MAX_SEQ_LEN, &max_distance))
+        return pelab_cli_usage_error("geometry: --max-distance is a whole number in [0, %d], not '%s'",
+                                     PELAB_CONFIG_MAX_SEQ_LEN, val);
+    if ((val = opts[G_SEED].value)) {
+        if (!parse_u64(val, &seed)) return pelab_cli_usage_error("geometry: --seed is a whole number >= 0, not '%s'", val);
+        seed_given = 1;
+    }
+    if ((val = opts[G_DTYPE].value)) {
+        if (strcmp(val, "f32") == 0) f32 = 1;
+        else if (strcmp(val, "f64") == 0) f32 = 0;
+        else return pelab_cli_usage_error("geometry: --dtype is f32 or f64, not '%s'", val);
+    }
+    if ((val = opts[G_FORMAT].value)) {
+        if (strcmp(val, "csv") == 0) csv = 1;
+        else if (strcmp(val, "table") == 0) csv = 0;
+        else return pelab_cli_usage_error("geometry: --format is table or csv, not '%s'", val);
     }
     if (!scheme_name) return pelab_cli_usage_error("geometry: which --scheme?");
 

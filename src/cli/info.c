@@ -11,8 +11,8 @@ const char pelab_cli_schemes_help[] = "usage: pelab schemes\n\nLists the encodin
 const char pelab_cli_metrics_help[] = "usage: pelab metrics\n\nLists the metric columns of results.csv with their family and meaning.\n";
 
 int pelab_cli_schemes(int argc, char **argv) {
-    (void)argv;
-    if (argc) return pelab_cli_usage_error("schemes takes no arguments");
+    int n_pos = 0;
+    if (pelab_cli_parse("schemes", argc, argv, NULL, 0, NULL, 0, &n_pos)) return 2;
     int n = 0;
     const pelab_scheme_def *defs = pelab_scheme_defs(&n);
     for (int i = 0; i < n; i++) {
@@ -39,8 +39,8 @@ int pelab_cli_schemes(int argc, char **argv) {
 }
 
 int pelab_cli_metrics(int argc, char **argv) {
-    (void)argv;
-    if (argc) return pelab_cli_usage_error("metrics takes no arguments");
+    int n_pos = 0;
+    if (pelab_cli_parse("metrics", argc, argv, NULL, 0, NULL, 0, &n_pos)) return 2;
     const pelab_metric_def *m = pelab_metric_defs();
     for (int i = 0; i < PELAB_METRIC_COUNT; i++)
         printf("%-22s %-10s %s\n", m[i].name, m[i].family, m[i].help);

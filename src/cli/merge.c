@@ -34,29 +34,23 @@ const char pelab_cli_merge_help[] =
 int pelab_cli_merge(int argc, char **argv) {
     pelab_merge_options opt;
     memset(&opt, 0, sizeof opt);
-    const char **dirs = argc > 0 ? (const char **)pelab_xcalloc((size_t)argc, sizeof *dirs) : NULL;
-    int n = 0, quiet = 0, code = 0;
-    for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
-            opt.config_path = argv[++i];
-        else if (strcmp(argv[i], "--force") == 0)
-            opt.force = 1;
-        else if (strcmp(argv[i], "--quiet") == 0)
-            quiet = 1;
-        else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            code = pelab_cli_usage_error("merge: unknown or incomplete option '%s'", argv[i]);
-            goto out;
-        } else if (!opt.out_dir)
-            opt.out_dir = argv[i];
-        else
-            dirs[n++] = argv[i];
+    pelab_cli_opt opts[] = {{"--config", 1, NULL}, {"--force", 0, NULL}, {"--quiet", 0, NULL}};
+    const char **pos = argc > 0 ? (const char **)pelab_xcalloc((size_t)argc, sizeof *pos) : NULL;
+    int n = 0, code = 0;
+    if (pelab_cli_parse("merge", argc, argv, opts, 3, pos, argc, &n)) {
+        code = 2;
+        goto out;
     }
-    if (!opt.out_dir || n == 0) {
+    opt.config_path = opts[0].value;
+    opt.force = opts[1].value != NULL;
+    int quiet = opts[2].value != NULL;
+    if (n < 2) {
         code = pelab_cli_usage_error("merge: wants OUT and at least one SHARD_DIR");
         goto out;
     }
-    opt.shard_dirs = dirs;
-    opt.n_shard_dirs = n;
+    opt.out_dir = pos[0];
+    opt.shard_dirs = pos + 1;
+    opt.n_shard_dirs = n - 1;
     pelab_error err;
     size_t cells = 0;
     if (pelab_merge(&opt, &cells, &err)) {
@@ -64,9 +58,9 @@ int pelab_cli_merge(int argc, char **argv) {
         goto out;
     }
     if (!quiet)
-        printf("pelab: merged %d folder%s (%zu cells) into %s/results.csv and %s/manifest.json\n", n,
-               n == 1 ? "" : "s", cells, opt.out_dir, opt.out_dir);
+        printf("pelab: merged %d folder%s (%zu cells) into %s/results.csv and %s/manifest.json\n", n - 1,
+               n == 2 ? "" : "s", cells, opt.out_dir, opt.out_dir);
 out:
-    free(dirs);
+    free(pos);
     return code;
 }

@@ -97,7 +97,7 @@ int pelab_cell_check(const pelab_cell *c, char *why, size_t why_len) {
     }
     double need = pelab_cell_bytes(c), limit = pelab_cell_bytes_limit();
     if (need > limit) {
-        snprintf(why, why_len, "needs %.0f MiB, more than the %.0f MiB a cell may use", need / 1048576.0,
+        snprintf(why, why_len, "needs %.1f MiB: more than the %.1f MiB a cell may use", need / 1048576.0,
                  limit / 1048576.0);
         return 1;
     }

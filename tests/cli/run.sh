@@ -86,4 +86,54 @@ for s in none index index_norm sinusoidal onehot binary learned rope alibi t5; d
   check "schemes lists $s" grep -q "^$s " "$TMP/out"
 done
 expect_exit 2 "attend on a config without sentences" "$PELAB" attend "$small"
+
+# what a run says at the end, and what validate says before
+expect_exit 0 "run small again, with its summary" "$PELAB" run "$small" --out "$TMP/sum"
+check "the summary counts the cells by outcome" grep -qE '^pelab: 352 cells: [0-9]+ ok, [0-9]+ skipped, 0 nonfinite; [0-9.]+ s; results in '"$TMP"'/sum/results.csv$' "$TMP/out"
+ok=$(awk -F, -v c="$scol" 'NR > 1 && $c == "ok"' "$TMP/sum/results.csv" | wc -l)
+check "the summary's ok count is the file's ($ok)" grep -q "352 cells: $ok ok" "$TMP/out"
+check "the summary names the first skip" grep -q '^pelab: skipped, the first: skipped: ' "$TMP/out"
+expect_exit 0 "resume of a complete folder says so" "$PELAB" run "$small" --out "$TMP/sum" --resume
+check "... already complete, nothing to do" grep -q "is already complete (352 cells, 1 attempt, .*): nothing to do" "$TMP/out"
+expect_exit 0 "validate prints the cost and the skipped cells" "$PELAB" validate "$small"
+check "validate: the cell count" grep -q "valid: 352 cells, config hash [0-9a-f]\{16\}" "$TMP/out"
+check "validate: the estimated cost" grep -qE "estimated cost: .* floating-point operations .*, about .* s on this machine" "$TMP/out"
+skipped=$(($(awk -F, -v c="$scol" 'NR > 1 && $c ~ /^skipped/' "$TMP/sum/results.csv" | wc -l)))
+check "validate: $skipped cells will be skipped, as the run found" grep -q "$skipped of 352 cells will be skipped" "$TMP/out"
+check "validate: the reasons, grouped" grep -qE "^    [0-9]+ x heads 2 do not divide width 7 \(identity projection\)" "$TMP/out"
+expect_exit 0 "validate of a config where every cell runs" "$PELAB" validate "$large"
+check "validate: every cell can run" grep -q "every cell can run" "$TMP/out"
+
+# the memory limit: cells over it are skipped rows; a malformed limit is an error
+PELAB_MAX_CELL_BYTES=1000000 expect_exit 0 "a memory limit skips the cells over it" "$PELAB" run "$SRC/configs/scaling.yaml" --out "$TMP/mem" --quiet
+check "cells over the limit are skipped rows, with the need" grep -q ',skipped: needs [0-9.]* MiB: more than the 1.0 MiB a cell may use' "$TMP/mem/results.csv"
+check "cells under it ran" grep -q ',ok,' "$TMP/mem/results.csv"
+check "every cell has its row" test "$(($(wc -l <"$TMP/mem/results.csv") - 1))" -eq 120
+PELAB_MAX_CELL_BYTES=abc expect_exit 2 "a malformed memory limit is refused" "$PELAB" run "$small" --out "$TMP/mem2"
+check "... naming it" grep -q "PELAB_MAX_CELL_BYTES='abc' is not a number of bytes" "$TMP/err"
+check "... before anything is written" test ! -e "$TMP/mem2"
+PELAB_MAX_CELL_BYTES=1 expect_exit 1 "a sweep where no cell can run fails" "$PELAB" run "$small" --out "$TMP/none" --quiet
+check "... saying so" grep -q "no cell could run: all 352 cells were skipped" "$TMP/err"
+check "... the manifest says failed" grep -q '"status": "failed"' "$TMP/none/manifest.json"
+
+# command-line conventions, the same for every command
+expect_exit 0 "--opt=value works" "$PELAB" run "$large" --out="$TMP/eq" --threads=2 --quiet
+check "--out=DIR wrote there" test -s "$TMP/eq/results.csv"
+check "... the same numbers as --out DIR --threads 2" cmp -s <(strip "$TMP/l2/results.csv") <(strip "$TMP/eq/results.csv")
+expect_exit 2 "a repeated option is an error" "$PELAB" run "$large" --out "$TMP/r1" --out "$TMP/r2"
+check "... saying which" grep -q "run: --out given twice" "$TMP/err"
+check "... and nothing is written" test ! -e "$TMP/r1" -a ! -e "$TMP/r2"
+expect_exit 2 "a misspelt option gets the nearest" "$PELAB" run "$large" --frce
+check "... did you mean --force" grep -q "unknown option '--frce' (did you mean '--force'?)" "$TMP/err"
+expect_exit 2 "a flag with a value is an error" "$PELAB" run "$large" --quiet=yes
+expect_exit 2 "an option without its value" "$PELAB" run "$large" --out
+check "... wants a value" grep -q "run: --out wants a value" "$TMP/err"
+expect_exit 0 "more threads than cores: allowed" "$PELAB" run "$large" --out "$TMP/many" --threads 64 --quiet
+check "... with a warning" grep -q "warning: --threads 64 is more than the [0-9]* cores\? here" "$TMP/err"
+check "... and the same numbers" cmp -s <(strip "$TMP/l2/results.csv") <(strip "$TMP/many/results.csv")
+expect_exit 2 "--resume and --force together" "$PELAB" run "$large" --out "$TMP/many" --resume --force
+expect_exit 0 "geometry takes --opt=value" "$PELAB" geometry --scheme=index --d-model=8 --seq-len=5 --format=csv
+expect_exit 2 "geometry: a repeated option" "$PELAB" geometry --scheme index --scheme rope --d-model 8
+expect_exit 2 "merge: a repeated option" "$PELAB" merge "$TMP/m" "$TMP/t1" --config a --config b
+expect_exit 2 "schemes takes no argument" "$PELAB" schemes extra
 finish

@@ -62,10 +62,17 @@ rank0() {
 }
 whole() { local nf; nf=$(awk -F, 'NR == 1 { print NF }' "$1"); test "$(awk -F, -v n="$nf" 'NF != n' "$1" | wc -l)" -eq 0; }
 
+# The signal tests hold rank 0 after 3 rows (the test-only hook
+# PELAB_TEST_HOLD_AFTER_ROWS: it hands out no cell until a signal comes), so
+# the signal certainly lands in a running sweep whatever the machine's speed.
+export PELAB_TEST_HOLD_AFTER_ROWS=3
+hold=()
+if [ ${#flags[@]} -gt 0 ]; then hold=(-x PELAB_TEST_HOLD_AFTER_ROWS); fi
+
 # SIGINT on rank 0: no new cell is handed out, rows in flight are written
 out=$TMP/int
 # (in the background as a simple command, so that $! is mpirun itself)
-"$MPIEXEC" -np 3 "${flags[@]}" "$PELAB" run "$medium" --out "$out" --quiet --threads 1 >/dev/null 2>"$TMP/int.err" &
+"$MPIEXEC" -np 3 "${flags[@]}" "${hold[@]}" "$PELAB" run "$medium" --out "$out" --quiet --threads 1 >/dev/null 2>"$TMP/int.err" &
 pid=$!
 wait_rows "$out/results.csv" 3 "$pid"
 r0=$(rank0 "$pid")
@@ -79,24 +86,31 @@ check "SIGINT: manifest says interrupted" grep -q '"status": "interrupted"' "$ou
 check "SIGINT: every row on disk is whole" whole "$out/results.csv"
 rows=$(($(wc -l <"$out/results.csv") - 1))
 check "SIGINT: stopped early ($rows of $total rows)" test "$rows" -lt "$total"
+unset PELAB_TEST_HOLD_AFTER_ROWS
 expect_exit 0 "SIGINT: resume under mpirun" mpi 2 run "$medium" --out "$out" --resume --quiet
 check "SIGINT: resumed equals the reference" cmp -s <(strip "$TMP/mref/results.csv") <(strip "$out/results.csv")
 
 # SIGTERM to mpirun (what Ctrl-C and scancel do): every rank gets SIGTERM
 out=$TMP/term
-"$MPIEXEC" -np 2 "${flags[@]}" "$PELAB" run "$medium" --out "$out" --quiet >/dev/null 2>"$TMP/term.err" &
+export PELAB_TEST_HOLD_AFTER_ROWS=3
+"$MPIEXEC" -np 2 "${flags[@]}" "${hold[@]}" "$PELAB" run "$medium" --out "$out" --quiet >/dev/null 2>"$TMP/term.err" &
 pid=$!
 wait_rows "$out/results.csv" 3 "$pid"
 kill -TERM "$pid"
 wait "$pid" 2>/dev/null
 check "SIGTERM to mpirun: manifest says interrupted" grep -q '"status": "interrupted"' "$out/manifest.json"
 check "SIGTERM to mpirun: every row on disk is whole" whole "$out/results.csv"
+rows=$(($(wc -l <"$out/results.csv") - 1))
+check "SIGTERM: stopped early ($rows of $total rows)" test "$rows" -lt "$total"
+unset PELAB_TEST_HOLD_AFTER_ROWS
 expect_exit 0 "SIGTERM: resume (single process)" "$PELAB" run "$medium" --out "$out" --resume --quiet
 check "SIGTERM: resumed equals the reference" cmp -s <(strip "$TMP/mref/results.csv") <(strip "$out/results.csv")
 
-# SIGKILL of rank 0: the rows on disk stay whole; resume finishes
+# SIGKILL of rank 0 (held after 3 rows: certainly running): the rows on
+# disk stay whole; resume finishes
 out=$TMP/kill
-"$MPIEXEC" -np 2 "${flags[@]}" "$PELAB" run "$medium" --out "$out" --quiet >/dev/null 2>&1 &
+export PELAB_TEST_HOLD_AFTER_ROWS=3
+"$MPIEXEC" -np 2 "${flags[@]}" "${hold[@]}" "$PELAB" run "$medium" --out "$out" --quiet >/dev/null 2>&1 &
 pid=$!
 wait_rows "$out/results.csv" 3 "$pid"
 r0=$(rank0 "$pid")
@@ -104,6 +118,8 @@ r0=$(rank0 "$pid")
 wait "$pid" 2>/dev/null
 rows=$(($(wc -l <"$out/results.csv") - 1))
 echo "     killed rank 0 with $rows of $total cells on disk"
+check "SIGKILL: killed early ($rows of $total rows)" test "$rows" -lt "$total"
+unset PELAB_TEST_HOLD_AFTER_ROWS
 expect_exit 0 "SIGKILL: resume under mpirun" mpi 2 run "$medium" --out "$out" --resume --quiet
 check "SIGKILL: resumed has the reference's cells and values" cmp -s <(canon "$TMP/mref/results.csv") <(canon "$out/results.csv")
 check "SIGKILL: resumed is in sweep order" cmp -s <(cut -d, -f1-8 "$TMP/mref/results.csv") <(cut -d, -f1-8 "$out/results.csv")
