@@ -478,7 +478,12 @@ void pelab_bench_run(const pelab_bench_config *cfg, pelab_bench_emit emit, void 
         c.dv = pelab_xmalloc(c.nD * es);
         engine_rows(cfg, run_forward_backward, &c, "forward_backward", fb_flops, emit, ctx);
     }
-    emit_note(emit, ctx, "peak memory (max RSS) after the engine rows: %.1f MiB", pelab_bench_max_rss_mib());
+    const double engine_rss = pelab_bench_max_rss_mib();
+    const double engine_arrays = (double)c.nD * es * (cfg->backward ? 7 : 4) / 1048576.0;
+    emit_note(emit, ctx,
+              "peak memory of the engine (max RSS after its rows, before any other): %.1f MiB, of which its n x d "
+              "arrays are %.1f MiB",
+              engine_rss, engine_arrays);
 
     /* the reference: P (H, n, n) in full, one thread */
     const double pbytes = (double)H * n * n * (double)es;
@@ -501,6 +506,8 @@ void pelab_bench_run(const pelab_bench_config *cfg, pelab_bench_emit emit, void 
         }
         free(c.P);
         c.P = NULL;
+        emit_note(emit, ctx, "peak memory after the reference rows (they hold P, H x n x n): %.1f MiB",
+                  pelab_bench_max_rss_mib());
     }
 
 #if defined(PELAB_HAVE_OPENBLAS)
@@ -524,6 +531,10 @@ void pelab_bench_run(const pelab_bench_config *cfg, pelab_bench_emit emit, void 
         free(c.P);
         c.P = NULL;
         openblas_set_num_threads(saved_threads);
+        emit_note(emit, ctx,
+                  "peak memory after the BLAS rows (OpenBLAS's buffers and the pipelines' score panels, 256 x n "
+                  "per thread): %.1f MiB; the engine's own is the %.1f MiB above",
+                  pelab_bench_max_rss_mib(), engine_rss);
     }
 #else
     if (cfg->blas) emit_note(emit, ctx, "BLAS rows skipped: pelab was built without OpenBLAS");

@@ -18,9 +18,11 @@ check "seconds and gflops are positive numbers" \
   awk -F, 'NR > 1 && !($7 > 0 && $8 > 0) { bad = 1 } END { exit bad }' "$TMP/f32.csv"
 check "engine and fma_peak rows run on 2 threads" \
   awk -F, '($1 == "forward" || $1 == "fma_peak") && $6 != 2 { bad = 1 } END { exit bad }' "$TMP/f32.csv"
-check "notes go to stderr (peak memory)" grep -q "max RSS" "$TMP/f32.err"
+check "notes go to stderr (the engine's peak memory)" grep -qE "^# peak memory of the engine \(max RSS after its rows, before any other\): [0-9.]+ MiB, of which its n x d arrays are [0-9.]+ MiB" "$TMP/f32.err"
+check "the reference rows' memory apart" grep -qE "^# peak memory after the reference rows" "$TMP/f32.err"
 if grep -q "^blas_sgemm," "$TMP/f32.csv"; then
   check "with BLAS: blas_attention row" grep -q "^blas_attention,70,12,2,f32," "$TMP/f32.csv"
+  check "with BLAS: their memory apart from the engine's" grep -qE "^# peak memory after the BLAS rows .*; the engine's own is the [0-9.]+ MiB above" "$TMP/f32.err"
   check "with BLAS: the interleaved forward vs blas_attention note" \
     grep -qE "^# forward vs blas_attention on 2 thread\(s\): [0-9.]+x \(median over 2 interleaved" "$TMP/f32.err"
   check "with BLAS: blas_attention_mt row" grep -q "^blas_attention_mt,70,12,2,f32," "$TMP/f32.csv"
