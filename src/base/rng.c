@@ -1,4 +1,4 @@
-/* rng.c — see pelab/rng.h */
+/* rng.c — see pelab/base/rng.h */
 #include "pelab/base/rng.h"
 
 #include <math.h>

@@ -1,4 +1,4 @@
-/* status.c — see pelab/status.h */
+/* status.c — see pelab/base/status.h */
 #include "pelab/base/status.h"
 
 #include <stdarg.h>

@@ -1,4 +1,4 @@
-/* bench.c — see pelab/bench.h. */
+/* bench.c — see pelab/bench/bench.h. */
 #include "pelab/bench/bench.h"
 
 #include <math.h>

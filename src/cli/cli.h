@@ -1,5 +1,5 @@
 /* pelab/cli.h — the command line: one function per command, each in its
- * own src/cli_*.c, registered in the table in main.c. A command gets the
+ * own src/cli/NAME.c, registered in the table in main.c. A command gets the
  * arguments after its name, prints its own output, and returns the exit
  * code: 0 success, 1 the run failed, 2 bad usage or invalid config. Only
  * commands print errors; library code returns them as values. */

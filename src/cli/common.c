@@ -1,4 +1,4 @@
-/* cli.c — helpers shared by the commands; see pelab/cli.h */
+/* common.c — helpers shared by the commands; see cli.h */
 #include "cli.h"
 
 #include <errno.h>

@@ -42,7 +42,7 @@ static const char *g_usage =
     "exit status: 0 success, 1 the run failed, 2 bad usage or invalid config,\n"
     "             130/143 interrupted by SIGINT/SIGTERM (finished cells are kept)\n";
 
-/* The commands: adding one is one row here and its src/cli_*.c. */
+/* The commands: adding one is one row here and its src/cli/NAME.c. */
 static const struct {
     const char *name;
     pelab_cli_fn fn;

@@ -1,4 +1,4 @@
-/* table.c — see pelab/table.h */
+/* table.c — see pelab/io/table.h */
 #include "pelab/io/table.h"
 
 #include "pelab/base/numtext.h"

@@ -1,4 +1,4 @@
-/* attention.c — see pelab/attention.h.
+/* attention.c — see pelab/kernels/attention.h.
  *
  * Every kernel is written once over a real type T and included twice: T =
  * float (suffix f32) and T = double (suffix f64). attention_impl.inc holds

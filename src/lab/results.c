@@ -1,4 +1,4 @@
-/* results.c — see pelab/results.h */
+/* results.c — see pelab/lab/results.h */
 #include "pelab/lab/results.h"
 
 #include <errno.h>

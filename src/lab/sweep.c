@@ -1,4 +1,4 @@
-/* sweep.c — see pelab/sweep.h */
+/* sweep.c — see pelab/lab/sweep.h */
 #include "pelab/lab/sweep.h"
 #include "pelab/base/mem.h"
 

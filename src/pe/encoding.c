@@ -1,4 +1,4 @@
-/* encoding.c — see pelab/encoding.h */
+/* encoding.c — see pelab/pe/encoding.h */
 #include "pelab/pe/encoding.h"
 
 #include <math.h>

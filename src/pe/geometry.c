@@ -1,4 +1,4 @@
-/* geometry.c — see pelab/geometry.h */
+/* geometry.c — see pelab/pe/geometry.h */
 #include "pelab/pe/geometry.h"
 
 #include <limits.h>

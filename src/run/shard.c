@@ -1,4 +1,4 @@
-/* shard.c — see pelab/shard.h */
+/* shard.c — see pelab/run/shard.h */
 #include "pelab/run/shard.h"
 
 #include <errno.h>

@@ -1,4 +1,4 @@
-/* claims.c — see pelab/claims.h
+/* claims.c — see pelab/study/claims.h
  *
  * Loading: libyaml events -> a small tree of nodes (no anchors or aliases,
  * one document, depth and node limits), then a schema walk that fills

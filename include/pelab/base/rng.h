@@ -1,4 +1,4 @@
-/* pelab/rng.h — counter-based random numbers keyed by identity.
+/* pelab/base/rng.h — counter-based random numbers keyed by identity.
  *
  * A stream is (key, counter). Draw k of a stream is a pure function of
  * (key, k): splitmix64's finaliser applied to key + k * golden-gamma. Keys

@@ -1,4 +1,4 @@
-/* pelab/status.h — error values that travel up to the CLI.
+/* pelab/base/status.h — error values that travel up to the CLI.
  *
  * Every fallible function returns a pelab_status and, when it fails, fills a
  * caller-owned pelab_error with a message that already names where the error

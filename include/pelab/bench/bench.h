@@ -1,4 +1,4 @@
-/* pelab/bench.h — `pelab bench`: the attention engine timed against the
+/* pelab/bench/bench.h — `pelab bench`: the attention engine timed against the
  * machine it runs on, in one run.
  *
  * Rows (kernel names are the csv contract of `pelab bench`):

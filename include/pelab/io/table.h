@@ -1,4 +1,4 @@
-/* pelab/table.h — a CSV file with a header, read into rows of strings.
+/* pelab/io/table.h — a CSV file with a header, read into rows of strings.
  *
  * Small and general: it knows nothing of pelab's columns. Fields may be
  * quoted ("a,b", "say ""hi""") as RFC 4180 allows; lines end in LF or CRLF;

@@ -1,4 +1,4 @@
-/* pelab/attention.h — attention kernels: arrays and sizes in, arrays out.
+/* pelab/kernels/attention.h — attention kernels: arrays and sizes in, arrays out.
  *
  * Knows no YAML, no files, no CLI. Every kernel exists in float32 (_f32) and
  * float64 (_f64) and computes in that precision (accumulating in it too), so

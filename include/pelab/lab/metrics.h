@@ -9,7 +9,7 @@
  * metric is written as two columns, NAME (mean over trials) and NAME_std
  * (sample standard deviation; 0 for one trial). A metric that is undefined
  * for a cell (no positional vectors, no row with two visible keys) is an
- * empty field, never 0. The geometry family (include/pelab/geometry.h)
+ * empty field, never 0. The geometry family (include/pelab/pe/geometry.h)
  * depends only on the scheme, seed, n, d and dtype: it is computed once per
  * cell and is the same in every trial (its _std is 0). Phi(p, q) is the
  * similarity of positions p and q defined there. */

@@ -1,4 +1,4 @@
-/* pelab/encoding.h — the positional-encoding schemes: a registry, and the
+/* pelab/pe/encoding.h — the positional-encoding schemes: a registry, and the
  * position-dependent pieces each scheme contributes.
  *
  * Positions are p = 0..n-1. E is the n x d token-embedding matrix. A scheme

@@ -1,4 +1,4 @@
-/* pelab/geometry.h — position geometry: what each encoding can tell apart.
+/* pelab/pe/geometry.h — position geometry: what each encoding can tell apart.
  *
  * Arrays and sizes in, numbers out: no YAML, no files, no CLI. Everything
  * depends on (scheme, seed, n, d) alone — not on the trial, heads, mask or

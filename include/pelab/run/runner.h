@@ -115,7 +115,7 @@ typedef struct pelab_run_summary {
 pelab_status pelab_run(const pelab_config *cfg, const pelab_run_options *opt, int *signal_number,
                        pelab_run_summary *summary, pelab_error *err);
 
-/* ---- MPI (src/runner_mpi.c; real only in a -DPELAB_MPI=ON build) ----------
+/* ---- MPI (src/run/runner_mpi.c; real only in a -DPELAB_MPI=ON build) ----------
  *
  * `mpirun -np R pelab run CONFIG`: rank 0 only coordinates — it hands out
  * cells (in the runner's order: small ones first, in batches of up to a few

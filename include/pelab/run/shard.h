@@ -1,4 +1,4 @@
-/* pelab/shard.h — splitting a sweep over machines: which cells a shard owns,
+/* pelab/run/shard.h — splitting a sweep over machines: which cells a shard owns,
  * and where K and N come from (--shard K/N, or a Slurm job array).
  *
  * The assignment ("lpt", longest processing time first) depends only on the

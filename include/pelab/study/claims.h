@@ -1,4 +1,4 @@
-/* pelab/claims.h — an experiment's claims, stated as checks on results.csv.
+/* pelab/study/claims.h — an experiment's claims, stated as checks on results.csv.
  *
  * A claims file (experiments/NAME/claims.yaml) is a YAML list; each item is
  * one claim with a sentence and exactly one check:
