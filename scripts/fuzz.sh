@@ -12,8 +12,11 @@ CC=clang cmake -S . -B build-fuzz -DPELAB_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug >/dev
 cmake --build build-fuzz --target fuzz_config -j2 >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cp tests/configs/good/*.yaml tests/configs/bad/*.yaml configs/*.yaml tests/data/*.yaml "$work/"
-for e in experiments/*/; do for f in ci full; do [ -f "$e$f.yaml" ] && cp "$e$f.yaml" "$work/$(basename "$e")-$f.yaml"; done; done
+# (each seed named after its folder: two folders may hold a scaling.yaml)
+for f in tests/configs/good/*.yaml tests/configs/bad/*.yaml configs/*.yaml tests/data/*.yaml experiments/*/ci.yaml \
+         experiments/*/full.yaml; do
+  cp "$f" "$work/$(dirname "$f" | tr / _)-$(basename "$f")"
+done
 mkdir -p build-fuzz/artifacts
 # -dict: YAML punctuation and pelab's keys help the mutator reach deep paths
 ./build-fuzz/fuzz_config "$work" -dict=tests/fuzz/config.dict -max_total_time="$secs" -timeout=10 \
