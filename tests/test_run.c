@@ -15,10 +15,12 @@
 #include "pelab/base/fileio.h"
 #include "pelab/io/folder.h"
 #include "pelab/io/manifest.h"
+#include "pelab/io/rows.h"
 #include "pelab/lab/config.h"
 #include "pelab/lab/probe.h"
 #include "pelab/lab/results.h"
 #include "pelab/lab/sweep.h"
+#include "pelab/run/job.h"
 #include "pelab/run/runner.h"
 #include "pelab/run/shard.h"
 #include "test.h"
@@ -75,7 +77,12 @@ static pelab_status run(const pelab_config *cfg, const char *sub, int resume, in
     opt.out_dir = path_in(sub, NULL);
     opt.resume = resume, opt.force = force, opt.quiet = 1, opt.threads = 2;
     int sig = 0;
-    return pelab_run(cfg, &opt, &sig, sum, err);
+    pelab_job job;
+    pelab_status s = pelab_job_probe(&job, cfg, err);
+    if (s) return s;
+    s = pelab_run(&job, &opt, &sig, sum, err);
+    pelab_job_free(&job);
+    return s;
 }
 
 static void test_rows(void) {
@@ -100,7 +107,10 @@ static void test_rows(void) {
     pelab_cell_run(&res, &cfg, c);
     int len = pelab_results_row(row, sizeof row, c, &res);
     ASSERT(len > 0 && row[len - 1] == '\n');
-    ASSERT_EQ(pelab_results_row_outcome(row, (size_t)len, status, sizeof status), PELAB_ROW_OUTCOME_SKIPPED);
+    const char *f = NULL;
+    size_t fl = 0;
+    ASSERT(pelab_rows_field(row, (size_t)len, PELAB_RESULTS_ID_COLUMNS + 2, &f, &fl));
+    snprintf(status, sizeof status, "%.*s", (int)fl, f);
     ASSERT_STR_EQ(status, "skipped: heads 2 do not divide width 5 (identity projection)");
     /* every column of the header is in the row */
     char header[16384];
@@ -109,8 +119,8 @@ static void test_rows(void) {
     for (int i = 0; i < hl; i++) hc += header[i] == ',';
     for (int i = 0; i < len; i++) rc += row[i] == ',';
     ASSERT_EQ(hc, rc);
-    ASSERT_EQ(pelab_results_row_outcome("a,1,2,3,b,c,d,,5,2,ok,1", 23, NULL, 0), PELAB_ROW_OUTCOME_OK);
-    ASSERT_EQ(pelab_results_row_outcome("a,1,2,3,b,c,d,,5,2,nonfinite: x,1", 34, NULL, 0), PELAB_ROW_OUTCOME_NONFINITE);
+    ASSERT(pelab_rows_field("a,b,c", 5, 2, &f, &fl) && fl == 1 && *f == 'c');
+    ASSERT(!pelab_rows_field("a,b,c", 5, 3, &f, &fl));
     free(cells);
     pelab_config_free(&cfg);
 }
@@ -257,7 +267,10 @@ static void test_shards_merge_to_the_whole(void) {
         opt.out_dir = path_in(sub, NULL);
         opt.quiet = 1, opt.shard_count = 3, opt.shard_index = k;
         int sig = 0;
-        ASSERT_EQ(pelab_run(&cfg, &opt, &sig, &sum, &err), PELAB_STATUS_OK);
+        pelab_job job;
+        ASSERT_EQ(pelab_job_probe(&job, &cfg, &err), PELAB_STATUS_OK);
+        ASSERT_EQ(pelab_run(&job, &opt, &sig, &sum, &err), PELAB_STATUS_OK);
+        pelab_job_free(&job);
         snprintf(dir_store[k], sizeof dir_store[k], "%s", path_in(sub, NULL));
         dirs[k] = dir_store[k];
     }
@@ -309,34 +322,31 @@ static void test_shards_merge_to_the_whole(void) {
 /* An executor that computes every cell, and has SIGINT arrive while the last
  * one is computed (after it started, before its row is put): the sweep is
  * whole, so the run is complete, and says a signal came. */
-static pelab_status signal_in_last(void *user, pelab_run_sink *sink, const pelab_config *cfg, const pelab_cell *cells,
-                                   const size_t *order, size_t n_small, size_t n, pelab_error *err) {
+static pelab_status signal_in_last(void *user, pelab_run_sink *sink, const pelab_job *job, const size_t *order,
+                                   size_t n_small, size_t n, pelab_error *err) {
     (void)user, (void)n_small, (void)err;
     for (size_t i = 0; i < n; i++) {
         if (pelab_run_sink_stopping(sink)) break;
-        pelab_cell_result res;
-        pelab_cell_run(&res, cfg, &cells[order[i]]);
+        pelab_strbuf rows = PELAB_STRBUF_INIT, curves = PELAB_STRBUF_INIT;
+        job->ops->run(job, order[i], &rows, &curves);
         if (i + 1 == n) raise(SIGINT);
-        char row[16384];
-        int len = pelab_results_row(row, sizeof row, &cells[order[i]], &res);
-        pelab_run_sink_put(sink, row, (size_t)len);
+        pelab_run_sink_put(sink, rows.data, rows.len, curves.data, curves.len);
+        pelab_strbuf_free(&rows), pelab_strbuf_free(&curves);
     }
     return PELAB_STATUS_OK;
 }
 
 /* ... and one where it arrives before the last cell starts. */
-static pelab_status signal_before_last(void *user, pelab_run_sink *sink, const pelab_config *cfg,
-                                       const pelab_cell *cells, const size_t *order, size_t n_small, size_t n,
-                                       pelab_error *err) {
+static pelab_status signal_before_last(void *user, pelab_run_sink *sink, const pelab_job *job, const size_t *order,
+                                       size_t n_small, size_t n, pelab_error *err) {
     (void)user, (void)n_small, (void)err;
     for (size_t i = 0; i < n; i++) {
         if (i + 1 == n) raise(SIGINT);
         if (pelab_run_sink_stopping(sink)) break;
-        pelab_cell_result res;
-        pelab_cell_run(&res, cfg, &cells[order[i]]);
-        char row[16384];
-        int len = pelab_results_row(row, sizeof row, &cells[order[i]], &res);
-        pelab_run_sink_put(sink, row, (size_t)len);
+        pelab_strbuf rows = PELAB_STRBUF_INIT, curves = PELAB_STRBUF_INIT;
+        job->ops->run(job, order[i], &rows, &curves);
+        pelab_run_sink_put(sink, rows.data, rows.len, curves.data, curves.len);
+        pelab_strbuf_free(&rows), pelab_strbuf_free(&curves);
     }
     return PELAB_STATUS_OK;
 }
@@ -353,7 +363,9 @@ static void test_signal_and_the_last_cell(void) {
     pelab_run_summary sum;
     pelab_error err;
     int sig = 0;
-    ASSERT_EQ(pelab_run(&cfg, &opt, &sig, &sum, &err), PELAB_STATUS_OK);
+    pelab_job job;
+    ASSERT_EQ(pelab_job_probe(&job, &cfg, &err), PELAB_STATUS_OK);
+    ASSERT_EQ(pelab_run(&job, &opt, &sig, &sum, &err), PELAB_STATUS_OK);
     ASSERT_EQ(sig, 0);
     ASSERT_EQ(sum.cells_done, 6);
     ASSERT_EQ(sum.signal_after_last, 1);
@@ -363,7 +375,7 @@ static void test_signal_and_the_last_cell(void) {
     pelab_manifest_free(&m);
     ex.run = signal_before_last;
     opt.out_dir = path_in("sig-before", NULL);
-    ASSERT_EQ(pelab_run(&cfg, &opt, &sig, &sum, &err), PELAB_STATUS_INTERRUPTED);
+    ASSERT_EQ(pelab_run(&job, &opt, &sig, &sum, &err), PELAB_STATUS_INTERRUPTED);
     ASSERT_EQ(sig, SIGINT);
     ASSERT_EQ(sum.cells_done, 5);
     ASSERT_STR_CONTAINS(err.msg, "5 of 6 cells are in");
@@ -371,6 +383,7 @@ static void test_signal_and_the_last_cell(void) {
     ASSERT_EQ(m.status, PELAB_MANIFEST_STATUS_INTERRUPTED);
     ASSERT_EQ(m.cells_done, 5);
     pelab_manifest_free(&m);
+    pelab_job_free(&job);
     pelab_config_free(&cfg);
 }
 

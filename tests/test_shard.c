@@ -25,13 +25,26 @@ static const char *g_mixed =
     "  mask: [none, causal]\n"
     "  projection: [identity, random]\n";
 
+/* The cost model of a cell list, as the runner gives it to the split. */
+static double *costs(const pelab_cell *cells, size_t count, int trials) {
+    double *c = malloc((count ? count : 1) * sizeof *c);
+    for (size_t i = 0; i < count; i++) c[i] = pelab_cell_flops(&cells[i], trials);
+    return c;
+}
+
+static void assign(int *owner, double *load, const pelab_cell *cells, size_t count, int trials, int n) {
+    double *c = costs(cells, count, trials);
+    pelab_shard_assign(owner, load, c, count, n);
+    free(c);
+}
+
 /* The properties for one N: ownership, balance, the loads reported. */
 static void check_split(const pelab_cell *cells, size_t count, int trials, int n) {
     int *owner = malloc(count * sizeof *owner), *again = malloc(count * sizeof *again);
     double *load = calloc((size_t)n, sizeof *load);
     size_t *per = calloc((size_t)n, sizeof *per);
-    pelab_shard_assign(owner, load, cells, count, trials, n);
-    pelab_shard_assign(again, NULL, cells, count, trials, n);
+    assign(owner, load, cells, count, trials, n);
+    assign(again, NULL, cells, count, trials, n);
     double biggest = 0, total = 0, sum = 0;
     double *mine = calloc((size_t)n, sizeof *mine);
     for (size_t i = 0; i < count; i++) {
@@ -85,7 +98,7 @@ static void test_one_shard_owns_everything(void) {
     size_t count = 0;
     ASSERT_EQ(pelab_sweep_expand(&cells, &count, &cfg, NULL), PELAB_STATUS_OK);
     int *owner = malloc(count * sizeof *owner);
-    pelab_shard_assign(owner, NULL, cells, count, cfg.trials, 1);
+    assign(owner, NULL, cells, count, cfg.trials, 1);
     for (size_t i = 0; i < count; i++) ASSERT_EQ(owner[i], 0);
     free(owner), free(cells);
     pelab_config_free(&cfg);
@@ -104,7 +117,7 @@ static void test_ties_round_robin(void) {
     double c0 = pelab_cell_flops(&cells[0], 1);
     for (size_t i = 0; i < count; i++) ASSERT_DBL_EQ(pelab_cell_flops(&cells[i], 1), c0);
     int owner[12];
-    pelab_shard_assign(owner, NULL, cells, count, 1, 3);
+    assign(owner, NULL, cells, count, 1, 3);
     for (int i = 0; i < 12; i++) ASSERT_EQ(owner[i], i % 3);
     free(cells);
     pelab_config_free(&cfg);
@@ -120,7 +133,7 @@ static void test_lpt_order(void) {
     ASSERT_EQ(pelab_sweep_expand(&cells, &count, &cfg, NULL), PELAB_STATUS_OK);
     int owner[5];
     double load2[2];
-    pelab_shard_assign(owner, load2, cells, count, 1, 2);
+    assign(owner, load2, cells, count, 1, 2);
     /* 64 -> 0 (4096); 48 -> 1 (2304); 32 -> 1 (2304 < 4096: 3328); 16 -> 1 (3584); 8 -> 1 (3584 < 4096) */
     ASSERT_EQ(owner[4], 0); /* n = 64 */
     ASSERT_EQ(owner[3], 1); /* n = 48 */

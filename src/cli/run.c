@@ -8,9 +8,7 @@
 #include "pelab/lab/config.h"
 #include "pelab/run/runner.h"
 #include "pelab/base/mem.h"
-#include "pelab/lab/metrics.h"
-#include "pelab/lab/probe.h"
-#include "pelab/lab/sweep.h"
+#include "pelab/lab/cell.h"
 #include "pelab/run/shard.h"
 
 const char pelab_cli_run_help[] =
@@ -137,22 +135,22 @@ static int run_command(int argc, char **argv, int rank, int size) {
     if (!config) return RUN_USAGE("run: which CONFIG?");
     if (shard_given && no_shard) return RUN_USAGE("run: --shard and --no-shard contradict each other");
     if (opt.resume && opt.force) return RUN_USAGE("run: --resume and --force contradict each other");
-    pelab_config cfg;
+    pelab_job job;
     pelab_error err;
+    memset(&job, 0, sizeof job);
 
     if (rank > 0) { /* an MPI worker: compute what rank 0 hands out */
-        int loaded = pelab_config_load(&cfg, config, &err) == PELAB_STATUS_OK;
+        int loaded = pelab_job_load(&job, config, &err) == PELAB_STATUS_OK;
         if (!loaded) fprintf(stderr, "pelab: MPI rank %d: %s\n", rank, err.msg);
         pelab_error serr;
-        pelab_status s = pelab_mpi_serve(loaded ? &cfg : NULL, opt.threads, &serr);
-        pelab_config_free(&cfg);
+        pelab_status s = pelab_mpi_serve(loaded ? &job : NULL, opt.threads, &serr);
+        pelab_job_free(&job);
         if (!loaded) return pelab_status_exit_code(err.status);
         return s ? pelab_cli_fail(&serr) : 0;
     }
 
     int code = 0;
-    memset(&cfg, 0, sizeof cfg);
-    if (pelab_cell_bytes_limit_check(&err) || pelab_config_load(&cfg, config, &err)) {
+    if (pelab_cell_bytes_limit_check(&err) || pelab_job_load(&job, config, &err)) {
         code = pelab_cli_fail(&err);
         goto out;
     }
@@ -174,9 +172,9 @@ static int run_command(int argc, char **argv, int rank, int size) {
     char dir[4096], cmdline[1024];
     if (!out) {
         if (opt.shard_count > 0)
-            snprintf(dir, sizeof dir, "results/%s/shard-%d-of-%d", cfg.name, opt.shard_index, opt.shard_count);
+            snprintf(dir, sizeof dir, "results/%s/shard-%d-of-%d", job.name, opt.shard_index, opt.shard_count);
         else
-            snprintf(dir, sizeof dir, "results/%s", cfg.name);
+            snprintf(dir, sizeof dir, "results/%s", job.name);
         out = dir;
     }
     opt.out_dir = out;
@@ -184,7 +182,7 @@ static int run_command(int argc, char **argv, int rank, int size) {
     opt.command = cmdline;
     pelab_run_executor ex;
     if (size > 1) {
-        if (pelab_mpi_executor(&ex, &cfg, &err)) {
+        if (pelab_mpi_executor(&ex, &job, &err)) {
             code = pelab_cli_fail(&err);
             goto out;
         }
@@ -192,7 +190,7 @@ static int run_command(int argc, char **argv, int rank, int size) {
     }
     int sig = 0;
     pelab_run_summary sum;
-    pelab_status s = pelab_run(&cfg, &opt, &sig, &sum, &err);
+    pelab_status s = pelab_run(&job, &opt, &sig, &sum, &err);
     pelab_mpi_release();
     if (s == PELAB_STATUS_INTERRUPTED) {
         fprintf(stderr, "pelab: %s\n", err.msg);
@@ -204,7 +202,7 @@ static int run_command(int argc, char **argv, int rank, int size) {
     }
 out:
     pelab_mpi_release(); /* rank 0: let every worker go, whatever happened */
-    pelab_config_free(&cfg);
+    pelab_job_free(&job);
     return code;
 }
 
@@ -228,30 +226,22 @@ int pelab_cli_validate(int argc, char **argv) {
     int n_pos = 0;
     if (pelab_cli_parse("validate", argc, argv, NULL, 0, pos, 1, &n_pos)) return 2;
     if (n_pos != 1) return pelab_cli_usage_error("validate takes one CONFIG");
-    pelab_config cfg;
+    pelab_job job;
     pelab_error err;
-    if (pelab_cell_bytes_limit_check(&err) || pelab_config_load(&cfg, pos[0], &err)) return pelab_cli_fail(&err);
-    printf("%s: valid: %lld cells, config hash %016llx\n", pos[0], pelab_config_cell_count(&cfg),
-           (unsigned long long)cfg.hash);
-    pelab_cell *cells = NULL;
-    size_t n = 0;
-    if (pelab_sweep_expand(&cells, &n, &cfg, &err)) {
-        pelab_config_free(&cfg);
-        return pelab_cli_fail(&err);
-    }
+    if (pelab_cell_bytes_limit_check(&err) || pelab_job_load(&job, pos[0], &err)) return pelab_cli_fail(&err);
+    printf("%s: valid: %zu cells, config hash %016llx\n", pos[0], job.n_cells, (unsigned long long)job.hash);
     enum { MAX_GROUPS = 6 };
     skip_group groups[MAX_GROUPS];
     memset(groups, 0, sizeof groups);
     int n_groups = 0;
     size_t skipped = 0, other = 0;
     double flops = 0, secs = 0;
-    pelab_cell_timing timing;
-    pelab_cell_timing_calibrate(&timing);
-    for (size_t i = 0; i < n; i++) {
+    if (job.ops->calibrate) job.ops->calibrate(&job);
+    for (size_t i = 0; i < job.n_cells; i++) {
         char why[200];
-        if (!pelab_cell_check(&cells[i], why, sizeof why)) {
-            flops += pelab_cell_flops(&cells[i], cfg.trials);
-            secs += pelab_cell_seconds(&cells[i], cfg.trials, &timing);
+        if (!job.ops->check(&job, i, why, sizeof why)) {
+            flops += job.ops->flops(&job, i);
+            secs += job.ops->seconds(&job, i);
             continue;
         }
         skipped++;
@@ -267,19 +257,17 @@ int pelab_cli_validate(int argc, char **argv) {
     }
     int threads = omp_get_max_threads();
     secs /= threads;
-    printf("  estimated cost: %.3g floating-point operations (pelab_cell_flops), about %.2g s on this machine "
-           "with %d thread%s (calibrated: %.3g GFLOP/s a thread in f32, %.3g in f64, %.2g ms a trial besides)\n",
-           flops, secs, threads, threads == 1 ? "" : "s", timing.rate[PELAB_DTYPE_F32] / 1e9,
-           timing.rate[PELAB_DTYPE_F64] / 1e9, timing.overhead_s * 1e3);
+    printf("  estimated cost: %.3g floating-point operations, about %.2g s on this machine with %d thread%s "
+           "(from a short calibration: an estimate)\n",
+           flops, secs, threads, threads == 1 ? "" : "s");
     if (!skipped) {
         printf("  every cell can run\n");
     } else {
-        printf("  %zu of %zu cells will be skipped (a row with status skipped: REASON):\n", skipped, n);
+        printf("  %zu of %zu cells will be skipped (a row with status skipped: REASON):\n", skipped, job.n_cells);
         for (int g = 0; g < n_groups; g++) printf("    %zu x %s\n", groups[g].count, groups[g].why);
         if (other) printf("    %zu x for other reasons\n", other);
-        if (skipped == n) printf("  no cell can run: pelab run would fail (exit 1)\n");
+        if (skipped == job.n_cells) printf("  no cell can run: pelab run would fail (exit 1)\n");
     }
-    free(cells);
-    pelab_config_free(&cfg);
+    pelab_job_free(&job);
     return 0;
 }

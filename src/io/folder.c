@@ -79,6 +79,7 @@ pelab_status pelab_folder_clear(const char *dir, pelab_error *err) {
     char path[4200];
     pelab_status s;
     if ((s = remove_path(pelab_folder_path(path, sizeof path, dir, PELAB_FOLDER_RESULTS), 0, err))) return s;
+    if ((s = remove_path(pelab_folder_path(path, sizeof path, dir, PELAB_FOLDER_CURVES), 0, err))) return s;
     if ((s = remove_path(pelab_folder_path(path, sizeof path, dir, PELAB_FOLDER_MANIFEST), 0, err))) return s;
     for (int i = 0; pelab_folder_derived[i]; i++) {
         char name[256];

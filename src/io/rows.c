@@ -62,6 +62,20 @@ void pelab_rows_free(pelab_rows *rows) {
     memset(rows, 0, sizeof *rows);
 }
 
+int pelab_rows_field(const char *row, size_t len, int index, const char **start, size_t *flen) {
+    const char *p = row, *end = row + len;
+    for (int f = 0; f < index; f++) {
+        const char *c = memchr(p, ',', (size_t)(end - p));
+        if (!c) return 0;
+        p = c + 1;
+    }
+    const char *e = p;
+    while (e < end && *e != ',' && *e != '\n') e++;
+    *start = p;
+    *flen = (size_t)(e - p);
+    return 1;
+}
+
 /* ---- the index ----------------------------------------------------------------- */
 
 static uint64_t key_of(const char *id, size_t len) {

@@ -70,17 +70,3 @@ int pelab_results_row(char *buf, size_t len, const pelab_cell *c, const pelab_ce
     put(buf, len, &k, ",%.6f\n", r->time_s);
     return k;
 }
-
-pelab_row_outcome pelab_results_row_outcome(const char *row, size_t len, char *status, size_t status_cap) {
-    /* status is the third field after the identity: ..., width, trials, status */
-    const char *p = row, *end = row + len;
-    for (int commas = 0; p < end && commas < PELAB_RESULTS_ID_COLUMNS + 2; p++)
-        if (*p == ',') commas++;
-    const char *e = p;
-    while (e < end && *e != ',' && *e != '\n') e++;
-    size_t sl = (size_t)(e - p);
-    if (status && status_cap) snprintf(status, status_cap, "%.*s", (int)(sl < status_cap ? sl : status_cap - 1), p);
-    if (sl == 2 && memcmp(p, "ok", 2) == 0) return PELAB_ROW_OUTCOME_OK;
-    if (sl >= 10 && memcmp(p, "nonfinite:", 10) == 0) return PELAB_ROW_OUTCOME_NONFINITE;
-    return PELAB_ROW_OUTCOME_SKIPPED;
-}

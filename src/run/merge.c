@@ -11,9 +11,7 @@
 #include "pelab/io/folder.h"
 #include "pelab/io/manifest.h"
 #include "pelab/io/rows.h"
-#include "pelab/lab/config.h"
-#include "pelab/lab/results.h"
-#include "pelab/lab/sweep.h"
+#include "pelab/run/job.h"
 #include "pelab/run/shard.h"
 
 #define ID_MAX 4096
@@ -24,7 +22,9 @@ typedef struct shard_in {
     pelab_manifest man;
     char *results;  /* results.csv's text                */
     pelab_rows rows;
-    size_t n_rows;  /* rows it gives the merge           */
+    char *curves;   /* curves.csv's text, or NULL        */
+    pelab_rows crows;
+    size_t n_cells; /* cells it gives the merge          */
     struct stat st;
 } shard_in;
 
@@ -42,17 +42,17 @@ static pelab_status read_shard(shard_in *s, pelab_error *err) {
 }
 
 /* The manifest of the merged folder. */
-static pelab_status write_manifest(const char *path, const pelab_config *cfg, const shard_in *in, int n,
+static pelab_status write_manifest(const char *path, const pelab_job *job, const shard_in *in, int n,
                                    pelab_manifest_status status, size_t cells, pelab_error *err) {
     pelab_manifest m;
     memset(&m, 0, sizeof m);
     snprintf(m.version, sizeof m.version, "%s", PELAB_VERSION);
-    m.config_path = pelab_xstrdup(cfg->path);
-    m.config_hash = cfg->hash;
+    m.config_path = pelab_xstrdup(job->path);
+    m.config_hash = job->hash;
     m.status = status;
     m.cells_total = (long long)cells;
     m.cells_done = status == PELAB_MANIFEST_STATUS_COMPLETE ? (long long)cells : 0;
-    m.config_json = pelab_xstrdup(cfg->resolved_json);
+    m.config_json = pelab_xstrdup(job->resolved_json);
     pelab_manifest_now(m.merged_at);
     m.n_merged = (size_t)n;
     m.merged = pelab_xcalloc((size_t)n, sizeof *m.merged);
@@ -65,7 +65,7 @@ static pelab_status write_manifest(const char *path, const pelab_config *cfg, co
         if (strcmp(s->finished, m.finished) > 0) snprintf(m.finished, sizeof m.finished, "%s", s->finished);
         g->dir = pelab_xstrdup(in[i].dir);
         g->has_shard = s->has_shard, g->shard_index = s->shard_index, g->shard_count = s->shard_count;
-        g->cells = (long long)in[i].n_rows;
+        g->cells = (long long)in[i].n_cells;
         g->threads = s->threads;
         snprintf(g->started, sizeof g->started, "%s", s->started);
         snprintf(g->finished, sizeof g->finished, "%s", s->finished);
@@ -81,21 +81,19 @@ pelab_status pelab_merge(const pelab_merge_options *opt, size_t *cells_out, pela
     int n = opt->n_shard_dirs;
     PELAB_ASSERT(n >= 1);
     shard_in *in = pelab_xcalloc((size_t)n, sizeof *in);
-    pelab_config cfg;
-    memset(&cfg, 0, sizeof cfg);
-    pelab_cell *cells = NULL;
+    pelab_job job;
+    memset(&job, 0, sizeof job);
     size_t total = 0;
     pelab_row_index ix;
     memset(&ix, 0, sizeof ix);
-    const char **row = NULL;
-    size_t *row_len = NULL;
-    int *from = NULL;
-    pelab_strbuf out = PELAB_STRBUF_INIT;
+    int *from = NULL, *count = NULL;
+    pelab_strbuf out = PELAB_STRBUF_INIT, cout = PELAB_STRBUF_INIT;
     pelab_folder_lock lock = {-1};
     pelab_status s = PELAB_STATUS_OK;
-    char results_path[4200], manifest_path[4200];
+    char results_path[4200], manifest_path[4200], curves_path[4200];
     pelab_folder_path(results_path, sizeof results_path, opt->out_dir, PELAB_FOLDER_RESULTS);
     pelab_folder_path(manifest_path, sizeof manifest_path, opt->out_dir, PELAB_FOLDER_MANIFEST);
+    pelab_folder_path(curves_path, sizeof curves_path, opt->out_dir, PELAB_FOLDER_CURVES);
 
     /* the shards' manifests: complete, one config, no folder or shard twice */
     for (int i = 0; i < n; i++) {
@@ -150,7 +148,7 @@ pelab_status pelab_merge(const pelab_merge_options *opt, size_t *cells_out, pela
 
     /* the config: the full list of cells */
     const char *config_path = opt->config_path ? opt->config_path : in[0].man.config_path;
-    if ((s = pelab_config_load(&cfg, config_path, err))) {
+    if ((s = pelab_job_load(&job, config_path, err))) {
         if (!opt->config_path) {
             char msg[PELAB_ERROR_MSG_MAX];
             snprintf(msg, sizeof msg, "%s", err->msg);
@@ -159,36 +157,33 @@ pelab_status pelab_merge(const pelab_merge_options *opt, size_t *cells_out, pela
         }
         goto out;
     }
-    if (cfg.hash != in[0].man.config_hash) {
+    if (job.hash != in[0].man.config_hash) {
         s = pelab_error_set(err, PELAB_STATUS_USAGE,
                             "%s has config hash %016llx, the shards %016llx: it is not the config they ran "
                             "(edited since?); pass --config with the one they ran",
-                            config_path, (unsigned long long)cfg.hash, (unsigned long long)in[0].man.config_hash);
+                            config_path, (unsigned long long)job.hash, (unsigned long long)in[0].man.config_hash);
         goto out;
     }
-    if ((s = pelab_sweep_expand(&cells, &total, &cfg, err))) goto out;
+    total = job.n_cells;
     pelab_row_index_init(&ix, total);
     char id[ID_MAX];
     for (size_t c = 0; c < total; c++) {
-        int k = pelab_results_identity(id, sizeof id, &cells[c]);
+        int k = job.ops->key(&job, c, id, sizeof id);
         PELAB_ASSERT(k > 0 && (size_t)k < sizeof id);
         pelab_row_index_put(&ix, id, (size_t)k, c);
     }
 
-    /* every row of every shard to its cell, once */
-    row = pelab_xcalloc(total ? total : 1, sizeof *row);
-    row_len = pelab_xcalloc(total ? total : 1, sizeof *row_len);
-    from = pelab_xcalloc(total ? total : 1, sizeof *from);
-    char header[16384];
-    PELAB_ASSERT(pelab_results_header(header, sizeof header) > 0);
+    /* every row of every shard to its cell; every cell from one shard, whole */
+    from = pelab_xmalloc((total ? total : 1) * sizeof *from);
+    count = pelab_xcalloc(total ? total : 1, sizeof *count);
+    for (size_t c = 0; c < total; c++) from[c] = -1;
     for (int i = 0; i < n; i++) {
         char path[4200];
         pelab_folder_path(path, sizeof path, in[i].dir, PELAB_FOLDER_RESULTS);
         size_t len = 0;
         if ((s = pelab_read_file(&in[i].results, &len, path, err))) goto out;
         pelab_rows *rows = &in[i].rows;
-        if ((s = pelab_rows_scan(rows, in[i].results, len, header, PELAB_RESULTS_ID_COLUMNS, path, err)) ||
-            rows->header_torn) {
+        if ((s = pelab_rows_scan(rows, in[i].results, len, job.header, job.n_key, path, err)) || rows->header_torn) {
             s = pelab_error_set(err, PELAB_STATUS_RUN,
                                 "%s: not a results file of this pelab version (its header differs)", path);
             goto out;
@@ -206,24 +201,37 @@ pelab_status pelab_merge(const pelab_merge_options *opt, size_t *cells_out, pela
                                     (int)rows->id_len[r], rows->row[r], config_path);
                 goto out;
             }
-            if (row[c]) {
-                pelab_cell_identity(id, sizeof id, &cells[c]);
+            if (from[c] >= 0 && from[c] != i) {
+                job.ops->describe(&job, c, id, sizeof id);
                 s = pelab_error_set(err, PELAB_STATUS_RUN, "cell %s is in two shards: %s and %s", id,
                                     in[from[c]].dir, in[i].dir);
                 goto out;
             }
-            row[c] = rows->row[r];
-            row_len[c] = rows->len[r];
+            if (from[c] < 0) in[i].n_cells++;
             from[c] = i;
-            in[i].n_rows++;
+            count[c]++;
+        }
+        if (job.curves_header) {
+            pelab_folder_path(path, sizeof path, in[i].dir, PELAB_FOLDER_CURVES);
+            if ((s = pelab_read_file(&in[i].curves, &len, path, err))) goto out;
+            if ((s = pelab_rows_scan(&in[i].crows, in[i].curves, len, job.curves_header, job.n_key, path, err)) ||
+                in[i].crows.header_torn || in[i].crows.bad_line) {
+                s = pelab_error_set(err, PELAB_STATUS_RUN, "%s: not a whole curves file of this pelab version", path);
+                goto out;
+            }
         }
     }
     size_t missing = 0, first_missing = 0;
-    for (size_t c = 0; c < total; c++)
-        if (!row[c] && missing++ == 0) first_missing = c;
+    for (size_t c = 0; c < total; c++) {
+        int want = job.ops->rows(&job, c);
+        if (count[c] != want && missing++ == 0) first_missing = c;
+    }
     if (missing) {
-        pelab_cell_identity(id, sizeof id, &cells[first_missing]);
-        if (missing > 1)
+        job.ops->describe(&job, first_missing, id, sizeof id);
+        if (count[first_missing] > 0)
+            s = pelab_error_set(err, PELAB_STATUS_RUN, "cell %s has %d of its %d rows in %s: the shard is not whole", id,
+                                count[first_missing], job.ops->rows(&job, first_missing), in[from[first_missing]].dir);
+        else if (missing > 1)
             s = pelab_error_set(err, PELAB_STATUS_RUN,
                                 "cell %s is in none of the shards (it and %zu more of the %zu cells are missing): "
                                 "is a shard left out?",
@@ -235,19 +243,50 @@ pelab_status pelab_merge(const pelab_merge_options *opt, size_t *cells_out, pela
         goto out;
     }
 
-    /* write: take OUT's lock; the manifest says running first, then
-     * results.csv, then complete */
-    pelab_strbuf_puts(&out, header);
-    for (size_t c = 0; c < total; c++) {
-        pelab_strbuf_put(&out, row[c], row_len[c]);
-        pelab_strbuf_putc(&out, '\n');
+    /* the merged files: the cells in sweep order, each cell's rows in its
+     * shard's order */
+    pelab_strbuf_puts(&out, job.header);
+    if (job.curves_header) pelab_strbuf_puts(&cout, job.curves_header);
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1 && !job.curves_header) break;
+        pelab_strbuf *dst = pass == 0 ? &out : &cout;
+        size_t *head = pelab_xmalloc((total ? total : 1) * sizeof *head), **nexts = pelab_xcalloc((size_t)n, sizeof *nexts);
+        for (size_t c = 0; c < total; c++) head[c] = SIZE_MAX;
+        for (int i = 0; i < n; i++) {
+            const pelab_rows *rows = pass == 0 ? &in[i].rows : &in[i].crows;
+            nexts[i] = pelab_xmalloc((rows->n ? rows->n : 1) * sizeof **nexts);
+        }
+        /* (shard, row) lists per cell, built backwards so they run forwards */
+        for (size_t c = 0; c < total; c++) head[c] = SIZE_MAX;
+        for (int i = 0; i < n; i++) {
+            const pelab_rows *rows = pass == 0 ? &in[i].rows : &in[i].crows;
+            for (size_t r = rows->n; r-- > 0;) {
+                size_t c;
+                if (!pelab_row_index_get(&ix, rows->row[r], rows->id_len[r], &c) || from[c] != i) continue;
+                nexts[i][r] = head[c];
+                head[c] = r;
+            }
+        }
+        for (size_t c = 0; c < total; c++) {
+            const pelab_rows *rows = pass == 0 ? &in[from[c]].rows : &in[from[c]].crows;
+            for (size_t r = head[c]; r != SIZE_MAX; r = nexts[from[c]][r]) {
+                pelab_strbuf_put(dst, rows->row[r], rows->len[r]);
+                pelab_strbuf_putc(dst, '\n');
+            }
+        }
+        for (int i = 0; i < n; i++) free(nexts[i]);
+        free(nexts), free(head);
     }
+
+    /* write: take OUT's lock; the manifest says running first, then the
+     * files, then complete */
     if ((s = pelab_mkdir_p(opt->out_dir, err))) goto out;
     if ((s = pelab_folder_lock_take(&lock, opt->out_dir, "pelab merge", err))) goto out;
     if (opt->force && (s = pelab_folder_clear(opt->out_dir, err))) goto out;
-    if ((s = write_manifest(manifest_path, &cfg, in, n, PELAB_MANIFEST_STATUS_RUNNING, total, err))) goto out;
+    if ((s = write_manifest(manifest_path, &job, in, n, PELAB_MANIFEST_STATUS_RUNNING, total, err))) goto out;
+    if (job.curves_header && (s = pelab_write_file_atomic(curves_path, cout.data, cout.len, err))) goto out;
     if ((s = pelab_write_file_atomic(results_path, out.data, out.len, err))) goto out;
-    if ((s = write_manifest(manifest_path, &cfg, in, n, PELAB_MANIFEST_STATUS_COMPLETE, total, err))) goto out;
+    if ((s = write_manifest(manifest_path, &job, in, n, PELAB_MANIFEST_STATUS_COMPLETE, total, err))) goto out;
     if (cells_out) *cells_out = total;
 
 out:
@@ -255,11 +294,14 @@ out:
     for (int i = 0; i < n; i++) {
         pelab_manifest_free(&in[i].man);
         pelab_rows_free(&in[i].rows);
+        pelab_rows_free(&in[i].crows);
         free(in[i].results);
+        free(in[i].curves);
     }
-    free(in), free(cells), free(row), free(row_len), free(from);
+    free(in), free(from), free(count);
     pelab_row_index_free(&ix);
     pelab_strbuf_free(&out);
-    pelab_config_free(&cfg);
+    pelab_strbuf_free(&cout);
+    pelab_job_free(&job);
     return s;
 }

@@ -19,9 +19,7 @@
 #include "pelab/io/folder.h"
 #include "pelab/io/manifest.h"
 #include "pelab/io/rows.h"
-#include "pelab/lab/metrics.h"
-#include "pelab/lab/probe.h"
-#include "pelab/lab/results.h"
+#include "pelab/run/job.h"
 #include "pelab/run/shard.h"
 
 #define ROW_MAX 16384
@@ -65,8 +63,8 @@ static void nap_ms(int ms) {
 /* ---- the run's state: the sink an executor puts rows into ----------------------- */
 
 struct pelab_run_sink {
-    const pelab_config *cfg;
-    char results_path[4200], manifest_path[4200];
+    const pelab_job *job;
+    char results_path[4200], manifest_path[4200], curves_path[4200];
     pelab_manifest man;          /* what manifest.json says; its last attempt is this one */
     double prev_elapsed;         /* the previous attempts' time                          */
     size_t total, done;          /* the folder's cells, and rows on disk                 */
@@ -74,8 +72,8 @@ struct pelab_run_sink {
     double t0;                   /* omp_get_wtime() at the start                        */
     double last_manifest;        /* when manifest.json was last written                 */
     pthread_mutex_t mu;          /* rows, counters and the progress line                */
-    FILE *fp;
-    off_t good_size;             /* results.csv's length after the last whole row        */
+    FILE *fp, *cfp;              /* results.csv and curves.csv (NULL without curves)      */
+    off_t good_size, cgood_size; /* their lengths after the last whole cell               */
     volatile int failed;
     pelab_error write_err;
     /* progress */
@@ -160,28 +158,37 @@ int pelab_run_sink_held(const pelab_run_sink *st) {
     return st->hold_after && !g_signal && !st->failed && st->this_attempt >= st->hold_after;
 }
 
-int pelab_run_sink_put(pelab_run_sink *st, const char *row, size_t rl) {
+/* Append len bytes to fp (then flush and fsync); on failure cut fp back to
+ * *good and record the error. */
+static int append(run_state *st, FILE *fp, const char *path, off_t *good, const char *data, size_t len) {
+    if (fwrite(data, 1, len, fp) != len || fflush(fp) != 0 || fsync(fileno(fp)) != 0) {
+        pelab_error_set(&st->write_err, PELAB_STATUS_IO, "%s: cannot write: %s", path, strerror(errno));
+        st->failed = 1;
+        /* drop the part that did reach the file (else resume cuts it) */
+        if (ftruncate(fileno(fp), *good) != 0) {
+        }
+        return -1;
+    }
+    *good = ftello(fp);
+    return 0;
+}
+
+int pelab_run_sink_put(pelab_run_sink *st, const char *rows, size_t rl, const char *curves, size_t cl) {
     pthread_mutex_lock(&st->mu);
     int rc = -1;
     if (st->failed) goto out;
-    FILE *fp = st->fp;
-    if (fwrite(row, 1, rl, fp) != rl || fflush(fp) != 0 || fsync(fileno(fp)) != 0) {
-        pelab_error_set(&st->write_err, PELAB_STATUS_IO, "%s: cannot write: %s", st->results_path, strerror(errno));
-        st->failed = 1;
-        /* drop the part of the row that did reach the file (else resume cuts it) */
-        if (ftruncate(fileno(fp), st->good_size) != 0) {
-        }
-        goto out;
-    }
-    st->good_size = ftello(fp);
+    /* the curves first: a cell whose rows are all on disk has its curves there
+     * too; resume drops the curves of a cell whose rows are not */
+    if (cl && st->cfp && append(st, st->cfp, st->curves_path, &st->cgood_size, curves, cl)) goto out;
+    if (append(st, st->fp, st->results_path, &st->good_size, rows, rl)) goto out;
     st->done++;
     st->this_attempt++;
     st->last_put = omp_get_wtime();
-    size_t id_len = 0;
-    for (int commas = 0; id_len < rl; id_len++)
-        if (row[id_len] == ',' && ++commas == PELAB_RESULTS_ID_COLUMNS) break;
+    size_t key_len = 0;
+    for (int commas = 0; key_len < rl; key_len++)
+        if (rows[key_len] == ',' && ++commas == st->job->n_key) break;
     size_t k;
-    if (pelab_row_index_get(&st->cost_of, row, id_len, &k)) st->cost_done += st->cost[k];
+    if (pelab_row_index_get(&st->cost_of, rows, key_len, &k)) st->cost_done += st->cost[k];
     if (st->last_put - st->last_manifest >= MANIFEST_EVERY_S) {
         pelab_error merr;
         if (write_manifest(st, PELAB_MANIFEST_STATUS_RUNNING, NULL, &merr)) {
@@ -201,8 +208,8 @@ out:
 
 /* OpenMP threads over small cells, then large cells one at a time with their
  * kernels parallel inside. */
-static pelab_status run_here(void *user, pelab_run_sink *sink, const pelab_config *cfg, const pelab_cell *cells,
-                             const size_t *order, size_t n_small, size_t n, pelab_error *err) {
+static pelab_status run_here(void *user, pelab_run_sink *sink, const pelab_job *job, const size_t *order,
+                             size_t n_small, size_t n, pelab_error *err) {
     (void)user, (void)err;
     for (int phase = 0; phase < 2; phase++) {
         size_t lo = phase == 0 ? 0 : n_small, hi = phase == 0 ? n_small : n;
@@ -211,114 +218,116 @@ static pelab_status run_here(void *user, pelab_run_sink *sink, const pelab_confi
         for (size_t i = lo; i < hi; i++) {
             while (pelab_run_sink_held(sink)) nap_ms(5);
             if (pelab_run_sink_stopping(sink)) continue;
-            const pelab_cell *c = &cells[order[i]];
-            pelab_cell_result res;
-            pelab_cell_run(&res, cfg, c);
-            char row[ROW_MAX];
-            int rl = pelab_results_row(row, sizeof row, c, &res);
-            PELAB_ASSERT(rl > 0);
-            pelab_run_sink_put(sink, row, (size_t)rl);
+            pelab_strbuf rows = PELAB_STRBUF_INIT, curves = PELAB_STRBUF_INIT;
+            job->ops->run(job, order[i], &rows, &curves);
+            pelab_run_sink_put(sink, rows.data, rows.len, curves.data, curves.len);
+            pelab_strbuf_free(&rows);
+            pelab_strbuf_free(&curves);
         }
     }
     return PELAB_STATUS_OK;
 }
 
-/* ---- results.csv ---------------------------------------------------------------------- */
+/* ---- results.csv and curves.csv ---------------------------------------------------------- */
 
-/* The identity of every cell, indexed: identity -> position in cells[]. */
-static void index_cells(pelab_row_index *ix, const pelab_cell *cells, size_t n) {
-    pelab_row_index_init(ix, n);
-    char id[ROW_MAX];
-    for (size_t c = 0; c < n; c++) {
-        int k = pelab_results_identity(id, sizeof id, &cells[c]);
-        PELAB_ASSERT(k > 0 && (size_t)k < sizeof id);
-        pelab_row_index_put(ix, id, (size_t)k, c);
-    }
+/* The row classes of a finished cell, from its status field (after the
+ * identity: width, trials, status). */
+typedef enum outcome { OUTCOME_OK, OUTCOME_SKIPPED, OUTCOME_NONFINITE } outcome;
+
+static outcome row_outcome(const pelab_job *job, const char *row, size_t len, char *status, size_t cap) {
+    const char *f = NULL;
+    size_t fl = 0;
+    if (!pelab_rows_field(row, len, job->n_id + 2, &f, &fl)) f = "", fl = 0;
+    if (status && cap) snprintf(status, cap, "%.*s", (int)(fl < cap ? fl : cap - 1), f);
+    if (fl == 2 && memcmp(f, "ok", 2) == 0) return OUTCOME_OK;
+    if (fl >= 10 && memcmp(f, "nonfinite:", 10) == 0) return OUTCOME_NONFINITE;
+    return OUTCOME_SKIPPED;
 }
 
-/* Rewrite results.csv with its rows in the order of cells[], and count the
- * rows' outcomes into sum. */
-static pelab_status sort_results(const run_state *st, const pelab_cell *cells, pelab_run_summary *sum,
-                                 pelab_error *err) {
-    char *data = NULL, header[ROW_MAX];
-    size_t len = 0;
-    pelab_status s = pelab_read_file(&data, &len, st->results_path, err);
-    if (s) return s;
-    PELAB_ASSERT(pelab_results_header(header, sizeof header) > 0);
+/* A file of rows keyed by cell, read whole: the rows of each of this run's
+ * cells (cell[r]: its position in the run's cell list, or SIZE_MAX for a
+ * row of no cell here). */
+typedef struct keyed_file {
+    char *data;
+    size_t len;
     pelab_rows rows;
-    if ((s = pelab_rows_scan(&rows, data, len, header, PELAB_RESULTS_ID_COLUMNS, st->results_path, err))) {
-        free(data);
+    size_t *cell;
+} keyed_file;
+
+static void keyed_file_free(keyed_file *f) {
+    pelab_rows_free(&f->rows);
+    free(f->cell);
+    free(f->data);
+    memset(f, 0, sizeof *f);
+}
+
+/* Read path (which must exist) as rows after header, keyed by ix. */
+static pelab_status keyed_file_read(keyed_file *f, const char *path, const char *header, const pelab_job *job,
+                                    const pelab_row_index *ix, pelab_error *err) {
+    memset(f, 0, sizeof *f);
+    pelab_status s = pelab_read_file(&f->data, &f->len, path, err);
+    if (s) return s;
+    if ((s = pelab_rows_scan(&f->rows, f->data, f->len, header, job->n_key, path, err))) {
+        free(f->data);
+        f->data = NULL;
         return s;
     }
-    pelab_row_index ix;
-    index_cells(&ix, cells, st->total);
-    size_t *slot = pelab_xmalloc((st->total ? st->total : 1) * sizeof *slot);
-    for (size_t c = 0; c < st->total; c++) slot[c] = SIZE_MAX;
-    for (size_t r = 0; r < rows.n; r++) {
-        size_t c;
-        if (pelab_row_index_get(&ix, rows.row[r], rows.id_len[r], &c) && slot[c] == SIZE_MAX) slot[c] = r;
+    f->cell = pelab_xmalloc((f->rows.n ? f->rows.n : 1) * sizeof *f->cell);
+    for (size_t r = 0; r < f->rows.n; r++)
+        if (!pelab_row_index_get(ix, f->rows.row[r], f->rows.id_len[r], &f->cell[r])) f->cell[r] = SIZE_MAX;
+    return PELAB_STATUS_OK;
+}
+
+/* Rewrite path atomically with header and the rows of f that keep() says,
+ * grouped by cell in the run's order (a cell's rows in file order), rows of
+ * no cell at the end. */
+static pelab_status keyed_file_write(const keyed_file *f, const char *path, const char *header, size_t n_cells,
+                                     const unsigned char *keep, pelab_error *err) {
+    size_t *first = pelab_xmalloc((n_cells + 1) * sizeof *first), *next = NULL;
+    for (size_t c = 0; c <= n_cells; c++) first[c] = SIZE_MAX;
+    next = pelab_xmalloc((f->rows.n ? f->rows.n : 1) * sizeof *next);
+    /* per cell, a list of its rows in file order (built backwards) */
+    for (size_t r = f->rows.n; r-- > 0;) {
+        size_t c = f->cell[r] == SIZE_MAX ? n_cells : f->cell[r];
+        next[r] = first[c];
+        first[c] = r;
     }
     pelab_strbuf out = PELAB_STRBUF_INIT;
     pelab_strbuf_puts(&out, header);
-    size_t written = 0;
-    for (size_t c = 0; c < st->total; c++) {
-        if (slot[c] == SIZE_MAX) continue;
-        size_t r = slot[c];
-        pelab_strbuf_put(&out, rows.row[r], rows.len[r]);
-        pelab_strbuf_putc(&out, '\n');
-        written++;
-        char status[256];
-        switch (pelab_results_row_outcome(rows.row[r], rows.len[r], status, sizeof status)) {
-        case PELAB_ROW_OUTCOME_OK: sum->cells_ok++; break;
-        case PELAB_ROW_OUTCOME_NONFINITE:
-            if (!sum->cells_nonfinite++) snprintf(sum->first_nonfinite, sizeof sum->first_nonfinite, "%s", status);
-            break;
-        default:
-            if (!sum->cells_skipped++) snprintf(sum->first_skip, sizeof sum->first_skip, "%s", status);
+    for (size_t c = 0; c <= n_cells; c++) {
+        if (c < n_cells && !keep[c]) continue;
+        for (size_t r = first[c]; r != SIZE_MAX; r = next[r]) {
+            pelab_strbuf_put(&out, f->rows.row[r], f->rows.len[r]);
+            pelab_strbuf_putc(&out, '\n');
         }
     }
-    /* rows the sweep does not know (cannot happen: resume checked the hash)
-     * are never dropped silently: then the file stays as it was */
-    if (written == rows.n && !rows.bad_line) s = pelab_write_file_atomic(st->results_path, out.data, out.len, err);
+    pelab_status s = pelab_write_file_atomic(path, out.data, out.len, err);
     pelab_strbuf_free(&out);
-    free(slot);
-    pelab_row_index_free(&ix);
-    pelab_rows_free(&rows);
-    free(data);
+    free(first), free(next);
     return s;
 }
 
-/* Scan an existing results.csv: index its whole rows' identities in done,
- * and cut a torn last line (a kill in the middle of a write). */
-static pelab_status scan_existing(pelab_row_index *done, const char *path, pelab_error *err) {
-    char *data = NULL, header[ROW_MAX];
-    size_t len = 0;
-    pelab_status s = pelab_read_file(&data, &len, path, err);
-    if (s) return s;
-    PELAB_ASSERT(pelab_results_header(header, sizeof header) > 0);
-    pelab_rows rows;
-    s = pelab_rows_scan(&rows, data, len, header, PELAB_RESULTS_ID_COLUMNS, path, err);
-    if (s) {
-        free(data);
-        return pelab_error_set(err, PELAB_STATUS_USAGE, "%s; use another --out folder or --force", err->msg);
-    }
-    for (size_t r = 0; r < rows.n; r++) pelab_row_index_put(done, rows.row[r], rows.id_len[r], r);
-    if (rows.valid < len && truncate(path, (off_t)rows.valid) != 0)
-        s = pelab_error_set(err, PELAB_STATUS_IO, "%s: cannot cut the torn last line: %s", path, strerror(errno));
-    pelab_rows_free(&rows);
-    free(data);
-    return s;
-}
-
-static pelab_status write_all(FILE *fp, const char *path, const char *data, size_t len, pelab_error *err) {
-    if (fwrite(data, 1, len, fp) != len || fflush(fp) != 0 || fsync(fileno(fp)) != 0)
-        return pelab_error_set(err, PELAB_STATUS_IO, "%s: cannot write: %s", path, strerror(errno));
-    return PELAB_STATUS_OK;
+/* Count each cell's rows in f into count[]. */
+static void count_rows(const keyed_file *f, int *count) {
+    for (size_t r = 0; r < f->rows.n; r++)
+        if (f->cell[r] != SIZE_MAX) count[f->cell[r]]++;
 }
 
 /* ---- the run ----------------------------------------------------------------------------- */
 
-pelab_status pelab_run(const pelab_config *cfg, const pelab_run_options *opt, int *signal_number,
+static pelab_status open_append(FILE **fp, off_t *good, const char *path, const char *header, pelab_error *err) {
+    *fp = fopen(path, "a");
+    if (!*fp) return pelab_error_set(err, PELAB_STATUS_IO, "%s: cannot write: %s", path, strerror(errno));
+    if (fseeko(*fp, 0, SEEK_END) == 0 && ftello(*fp) == 0) { /* new, or cut to nothing by a torn header */
+        size_t hl = strlen(header);
+        if (fwrite(header, 1, hl, *fp) != hl || fflush(*fp) != 0 || fsync(fileno(*fp)) != 0)
+            return pelab_error_set(err, PELAB_STATUS_IO, "%s: cannot write: %s", path, strerror(errno));
+    }
+    *good = ftello(*fp);
+    return PELAB_STATUS_OK;
+}
+
+pelab_status pelab_run(const pelab_job *job, const pelab_run_options *opt, int *signal_number,
                        pelab_run_summary *summary, pelab_error *err) {
     pelab_run_summary sum_local;
     memset(&sum_local, 0, sizeof sum_local);
@@ -327,7 +336,7 @@ pelab_status pelab_run(const pelab_config *cfg, const pelab_run_options *opt, in
     run_state st;
     memset(&st, 0, sizeof st);
     pthread_mutex_init(&st.mu, NULL);
-    st.cfg = cfg;
+    st.job = job;
     st.t0 = omp_get_wtime();
     if (opt->threads > 0) omp_set_num_threads(opt->threads);
     const pelab_run_executor local = {run_here, NULL, 0, NULL};
@@ -335,43 +344,55 @@ pelab_status pelab_run(const pelab_config *cfg, const pelab_run_options *opt, in
     int threads = ex->threads > 0 ? ex->threads : omp_get_max_threads();
     pelab_folder_path(st.results_path, sizeof st.results_path, opt->out_dir, PELAB_FOLDER_RESULTS);
     pelab_folder_path(st.manifest_path, sizeof st.manifest_path, opt->out_dir, PELAB_FOLDER_MANIFEST);
+    pelab_folder_path(st.curves_path, sizeof st.curves_path, opt->out_dir, PELAB_FOLDER_CURVES);
     if (signal_number) *signal_number = 0;
     char shard_arg[64] = "";
     const char *env_hold = getenv("PELAB_TEST_HOLD_AFTER_ROWS");
     if (env_hold && *env_hold) st.hold_after = (size_t)strtoull(env_hold, NULL, 10);
 
-    pelab_cell *cells = NULL;
-    size_t sweep_cells = 0;
-    pelab_status s = pelab_sweep_expand(&cells, &sweep_cells, cfg, err);
-    if (s) {
-        pthread_mutex_destroy(&st.mu);
-        return s;
-    }
+    /* this run's cells: the whole sweep, or the shard's own (in sweep order) */
+    const size_t sweep_cells = job->n_cells;
+    size_t *cells = pelab_xmalloc((sweep_cells ? sweep_cells : 1) * sizeof *cells);
+    for (size_t c = 0; c < sweep_cells; c++) cells[c] = c;
     st.total = sweep_cells;
     long long *shard_cells = NULL;
     if (opt->shard_count > 0) {
-        /* keep the shard's own cells, in sweep order */
         PELAB_ASSERT(opt->shard_index >= 0 && opt->shard_index < opt->shard_count);
-        int *owner = pelab_xmalloc(sweep_cells * sizeof *owner);
-        pelab_shard_assign(owner, NULL, cells, sweep_cells, cfg->trials, opt->shard_count);
+        int *owner = pelab_xmalloc((sweep_cells ? sweep_cells : 1) * sizeof *owner);
+        double *cost = pelab_xmalloc((sweep_cells ? sweep_cells : 1) * sizeof *cost);
+        for (size_t c = 0; c < sweep_cells; c++) cost[c] = job->ops->flops(job, c);
+        pelab_shard_assign(owner, NULL, cost, sweep_cells, opt->shard_count);
         size_t m = 0;
         for (size_t c = 0; c < sweep_cells; c++)
-            if (owner[c] == opt->shard_index) cells[m++] = cells[c];
-        free(owner);
+            if (owner[c] == opt->shard_index) cells[m++] = c;
+        free(owner), free(cost);
         st.total = m;
         shard_cells = pelab_xmalloc((m ? m : 1) * sizeof *shard_cells);
-        for (size_t c = 0; c < m; c++) shard_cells[c] = (long long)cells[c].index;
+        for (size_t c = 0; c < m; c++) shard_cells[c] = (long long)cells[c];
         snprintf(shard_arg, sizeof shard_arg, " --shard %d/%d", opt->shard_index, opt->shard_count);
     }
     sum->cells_total = st.total;
 
-    pelab_row_index done;
-    pelab_row_index_init(&done, st.total);
+    /* every cell's key -> its position in cells[] */
+    pelab_row_index ix;
+    pelab_row_index_init(&ix, st.total);
+    char key[ROW_MAX];
+    for (size_t c = 0; c < st.total; c++) {
+        int k = job->ops->key(job, cells[c], key, sizeof key);
+        PELAB_ASSERT(k > 0);
+        PELAB_ASSERT(pelab_row_index_put(&ix, key, (size_t)k, c));
+    }
+    unsigned char *done = pelab_xcalloc(st.total ? st.total : 1, 1);
+    int *count = pelab_xcalloc(st.total ? st.total : 1, sizeof *count);
     size_t *pending = NULL;
     pelab_folder_lock lock = {-1};
     pelab_manifest prev;
     memset(&prev, 0, sizeof prev);
     int have_prev = 0;
+    keyed_file rf, cf;
+    memset(&rf, 0, sizeof rf);
+    memset(&cf, 0, sizeof cf);
+    pelab_status s;
 
     if ((s = pelab_mkdir_p(opt->out_dir, err))) goto out;
     if ((s = pelab_folder_lock_take(&lock, opt->out_dir, opt->command ? opt->command : "pelab run", err))) goto out;
@@ -388,6 +409,7 @@ pelab_status pelab_run(const pelab_config *cfg, const pelab_run_options *opt, in
         if ((s = pelab_folder_clear(opt->out_dir, err))) goto out;
         exists = 0;
     }
+    if (!exists) unlink(st.curves_path); /* curves without their rows are no cell's */
     if (exists) { /* resume */
         pelab_error merr;
         if (pelab_manifest_read(&prev, st.manifest_path, &merr)) {
@@ -396,11 +418,11 @@ pelab_status pelab_run(const pelab_config *cfg, const pelab_run_options *opt, in
             goto out;
         }
         have_prev = 1;
-        if (prev.config_hash != cfg->hash) {
+        if (prev.config_hash != job->hash) {
             s = pelab_error_set(err, PELAB_STATUS_USAGE,
                                 "%s: cannot resume: the folder was started with another config "
                                 "(hash %016llx, this config %016llx); use another --out folder or --force",
-                                opt->out_dir, (unsigned long long)prev.config_hash, (unsigned long long)cfg->hash);
+                                opt->out_dir, (unsigned long long)prev.config_hash, (unsigned long long)job->hash);
             goto out;
         }
         if (prev.has_shard != (opt->shard_count > 0) ||
@@ -414,20 +436,38 @@ pelab_status pelab_run(const pelab_config *cfg, const pelab_run_options *opt, in
                                 opt->out_dir, was, want);
             goto out;
         }
-        if ((s = scan_existing(&done, st.results_path, err))) goto out;
+        /* the cells whose rows are all there are done; the rows (and curves)
+         * of a cell only partly there, and a line torn by a kill, are dropped */
+        if ((s = keyed_file_read(&rf, st.results_path, job->header, job, &ix, err))) {
+            if (s == PELAB_STATUS_USAGE)
+                s = pelab_error_set(err, PELAB_STATUS_USAGE, "%s; use another --out folder or --force", err->msg);
+            goto out;
+        }
+        count_rows(&rf, count);
+        int dropped = rf.rows.valid < rf.len;
+        for (size_t c = 0; c < st.total; c++) {
+            done[c] = count[c] == job->ops->rows(job, cells[c]);
+            dropped |= count[c] > 0 && !done[c];
+        }
+        if (dropped && (s = keyed_file_write(&rf, st.results_path, job->header, st.total, done, err))) goto out;
+        if (job->curves_header && access(st.curves_path, F_OK) == 0) {
+            if ((s = keyed_file_read(&cf, st.curves_path, job->curves_header, job, &ix, err))) goto out;
+            int cdropped = cf.rows.valid < cf.len;
+            for (size_t r = 0; r < cf.rows.n; r++) cdropped |= cf.cell[r] != SIZE_MAX && !done[cf.cell[r]];
+            if (cdropped && (s = keyed_file_write(&cf, st.curves_path, job->curves_header, st.total, done, err)))
+                goto out;
+        }
     }
 
     /* cells still to run: small ones first (in parallel over cells), then the
      * large ones (each parallel inside) */
     pending = pelab_xmalloc((st.total ? st.total : 1) * sizeof *pending);
     size_t n_small = 0, n_pending = 0;
-    char id[ROW_MAX];
     for (int pass = 0; pass < 2; pass++)
         for (size_t c = 0; c < st.total; c++) {
-            int k = pelab_results_identity(id, sizeof id, &cells[c]);
-            if (pelab_row_index_get(&done, id, (size_t)k, NULL)) continue;
-            int small = pelab_cell_flops(&cells[c], cfg->trials) < SMALL_CELL_FLOPS;
-            if (small == (pass == 0)) pending[n_pending++] = c;
+            if (done[c]) continue;
+            int small = job->ops->flops(job, cells[c]) < SMALL_CELL_FLOPS;
+            if (small == (pass == 0)) pending[n_pending++] = cells[c];
             if (pass == 0 && small) n_small++;
         }
     st.done = st.total - n_pending;
@@ -438,25 +478,16 @@ pelab_status pelab_run(const pelab_config *cfg, const pelab_run_options *opt, in
         sum->cells_done = st.done;
         sum->total_elapsed_s = prev.elapsed_s;
         sum->attempts = (int)prev.n_attempts;
-        char *data = NULL, header[ROW_MAX];
-        size_t len = 0;
-        PELAB_ASSERT(pelab_results_header(header, sizeof header) > 0);
-        if (pelab_read_file(&data, &len, st.results_path, NULL) == PELAB_STATUS_OK) {
-            pelab_rows rows;
-            if (pelab_rows_scan(&rows, data, len, header, PELAB_RESULTS_ID_COLUMNS, st.results_path, NULL) ==
-                PELAB_STATUS_OK) {
-                for (size_t r = 0; r < rows.n; r++) {
-                    pelab_row_outcome o = pelab_results_row_outcome(rows.row[r], rows.len[r], NULL, 0);
-                    sum->cells_ok += o == PELAB_ROW_OUTCOME_OK;
-                    sum->cells_skipped += o == PELAB_ROW_OUTCOME_SKIPPED;
-                    sum->cells_nonfinite += o == PELAB_ROW_OUTCOME_NONFINITE;
-                }
-                pelab_rows_free(&rows);
-            }
-            free(data);
+        for (size_t r = 0; r < rf.rows.n; r++) {
+            outcome o = row_outcome(job, rf.rows.row[r], rf.rows.len[r], NULL, 0);
+            sum->cells_ok += o == OUTCOME_OK;
+            sum->cells_skipped += o == OUTCOME_SKIPPED;
+            sum->cells_nonfinite += o == OUTCOME_NONFINITE;
         }
         goto out;
     }
+    keyed_file_free(&rf);
+    keyed_file_free(&cf);
 
     /* the manifest: a new one, or the previous one with this attempt added */
     pelab_manifest *m = &st.man;
@@ -486,9 +517,9 @@ pelab_status pelab_run(const pelab_config *cfg, const pelab_run_options *opt, in
         }
     }
     snprintf(m->version, sizeof m->version, "%s", PELAB_VERSION);
-    m->config_path = pelab_xstrdup(cfg->path);
-    m->config_json = pelab_xstrdup(cfg->resolved_json);
-    m->config_hash = cfg->hash;
+    m->config_path = pelab_xstrdup(job->path);
+    m->config_json = pelab_xstrdup(job->resolved_json);
+    m->config_hash = job->hash;
     m->threads = threads;
     m->cells_total = (long long)st.total;
     pelab_manifest_attempt attempt;
@@ -500,36 +531,25 @@ pelab_status pelab_run(const pelab_config *cfg, const pelab_run_options *opt, in
     /* the manifest first: a results.csv never exists without the config
      * hash that lets --resume check it */
     if ((s = write_manifest(&st, PELAB_MANIFEST_STATUS_RUNNING, NULL, err))) goto out;
-
-    st.fp = fopen(st.results_path, exists ? "a" : "w");
-    if (!st.fp) {
-        s = pelab_error_set(err, PELAB_STATUS_IO, "%s: cannot write: %s", st.results_path, strerror(errno));
+    if ((s = open_append(&st.fp, &st.good_size, st.results_path, job->header, err)) ||
+        (job->curves_header &&
+         (s = open_append(&st.cfp, &st.cgood_size, st.curves_path, job->curves_header, err)))) {
         write_manifest(&st, PELAB_MANIFEST_STATUS_FAILED, err->msg, NULL);
         goto out;
-    }
-    if (fseeko(st.fp, 0, SEEK_END) == 0 && ftello(st.fp) == 0) { /* new, or cut to nothing by a torn header */
-        char header[ROW_MAX];
-        int hl = pelab_results_header(header, sizeof header);
-        if ((s = write_all(st.fp, st.results_path, header, (size_t)hl, err))) {
-            write_manifest(&st, PELAB_MANIFEST_STATUS_FAILED, err->msg, NULL);
-            goto out;
-        }
     }
 
     /* what is left, by the cost model in seconds, for the progress line */
     st.show = !opt->quiet && isatty(STDERR_FILENO);
-    pelab_cell_timing timing;
-    if (st.show) pelab_cell_timing_calibrate(&timing);
+    if (st.show && job->ops->calibrate) job->ops->calibrate(job);
     pelab_row_index_init(&st.cost_of, n_pending);
     st.cost = pelab_xmalloc((n_pending ? n_pending : 1) * sizeof *st.cost);
     for (size_t i = 0; i < n_pending; i++) {
-        const pelab_cell *c = &cells[pending[i]];
-        int k = pelab_results_identity(id, sizeof id, c);
-        pelab_row_index_put(&st.cost_of, id, (size_t)k, i);
+        int k = job->ops->key(job, pending[i], key, sizeof key);
+        pelab_row_index_put(&st.cost_of, key, (size_t)k, i);
         char why[256];
-        st.cost[i] = pelab_cell_check(c, why, sizeof why) ? 0
-                     : st.show                             ? pelab_cell_seconds(c, cfg->trials, &timing)
-                                                           : pelab_cell_flops(c, cfg->trials);
+        st.cost[i] = job->ops->check(job, pending[i], why, sizeof why) ? 0
+                     : st.show                                         ? job->ops->seconds(job, pending[i])
+                                                                       : job->ops->flops(job, pending[i]);
         st.cost_total += st.cost[i];
     }
 
@@ -542,13 +562,12 @@ pelab_status pelab_run(const pelab_config *cfg, const pelab_run_options *opt, in
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
 
-    st.good_size = ftello(st.fp);
     if (st.show) {
         st.ticking = 1;
         if (pthread_create(&st.ticker, NULL, ticker_main, &st) != 0) st.ticking = 0;
     }
     pelab_error ex_err = {PELAB_STATUS_OK, ""};
-    pelab_status ex_status = ex->run(ex->user, &st, cfg, cells, pending, n_small, n_pending, &ex_err);
+    pelab_status ex_status = ex->run(ex->user, &st, job, pending, n_small, n_pending, &ex_err);
     if (st.ticking) {
         pthread_mutex_lock(&st.mu);
         st.ticking = 0;
@@ -567,6 +586,11 @@ pelab_status pelab_run(const pelab_config *cfg, const pelab_run_options *opt, in
         st.failed = 1;
     }
     st.fp = NULL;
+    if (st.cfp && fclose(st.cfp) != 0 && !st.failed) {
+        pelab_error_set(&st.write_err, PELAB_STATUS_IO, "%s: cannot write: %s", st.curves_path, strerror(errno));
+        st.failed = 1;
+    }
+    st.cfp = NULL;
     sum->cells_this_attempt = st.this_attempt;
     sum->cells_done = st.done;
     sum->attempts = (int)st.man.n_attempts;
@@ -583,7 +607,7 @@ pelab_status pelab_run(const pelab_config *cfg, const pelab_run_options *opt, in
             s = pelab_error_set(err, PELAB_STATUS_INTERRUPTED,
                                 "interrupted by signal %d: %zu of %zu cells are in %s; finish with: "
                                 "pelab run %s --out %s%s --resume",
-                                (int)g_signal, st.done, st.total, st.results_path, cfg->path, opt->out_dir, shard_arg);
+                                (int)g_signal, st.done, st.total, st.results_path, job->path, opt->out_dir, shard_arg);
         } else {
             s = pelab_error_set(err, PELAB_STATUS_RUN, "the run ended with %zu of %zu cells in %s", st.done, st.total,
                                 st.results_path);
@@ -592,7 +616,28 @@ pelab_status pelab_run(const pelab_config *cfg, const pelab_run_options *opt, in
         goto out;
     }
     sum->signal_after_last = g_signal != 0;
-    if ((s = sort_results(&st, cells, sum, err))) {
+    /* every cell is on disk: the rows (and curves) into sweep order, and
+     * their outcomes counted */
+    memset(done, 1, st.total ? st.total : 1);
+    if (!(s = keyed_file_read(&rf, st.results_path, job->header, job, &ix, err))) {
+        for (size_t r = 0; r < rf.rows.n; r++) {
+            char status[256];
+            switch (row_outcome(job, rf.rows.row[r], rf.rows.len[r], status, sizeof status)) {
+            case OUTCOME_OK: sum->cells_ok++; break;
+            case OUTCOME_NONFINITE:
+                if (!sum->cells_nonfinite++)
+                    snprintf(sum->first_nonfinite, sizeof sum->first_nonfinite, "%s", status);
+                break;
+            default:
+                if (!sum->cells_skipped++) snprintf(sum->first_skip, sizeof sum->first_skip, "%s", status);
+            }
+        }
+        s = keyed_file_write(&rf, st.results_path, job->header, st.total, done, err);
+    }
+    if (!s && job->curves_header && access(st.curves_path, F_OK) == 0 &&
+        !(s = keyed_file_read(&cf, st.curves_path, job->curves_header, job, &ix, err)))
+        s = keyed_file_write(&cf, st.curves_path, job->curves_header, st.total, done, err);
+    if (s) {
         write_manifest(&st, PELAB_MANIFEST_STATUS_FAILED, err->msg, NULL);
         goto out;
     }
@@ -608,14 +653,19 @@ out:
     sum->elapsed_s = attempt_elapsed(&st);
     if (st.man.n_attempts) sum->total_elapsed_s = st.prev_elapsed + sum->elapsed_s;
     if (st.fp) fclose(st.fp);
+    if (st.cfp) fclose(st.cfp);
     pelab_folder_lock_release(&lock);
     pelab_manifest_free(&st.man);
     pelab_manifest_free(&prev);
     pelab_row_index_free(&st.cost_of);
+    keyed_file_free(&rf);
+    keyed_file_free(&cf);
     free(st.cost);
     free(shard_cells);
     free(pending);
-    pelab_row_index_free(&done);
+    free(done);
+    free(count);
+    pelab_row_index_free(&ix);
     free(cells);
     pthread_mutex_destroy(&st.mu);
     return s;

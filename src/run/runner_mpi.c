@@ -25,12 +25,9 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "pelab/lab/metrics.h"
-#include "pelab/lab/probe.h"
-#include "pelab/lab/results.h"
 #include "pelab/base/mem.h"
+#include "pelab/base/strbuf.h"
 
-#define ROW_MAX 16384
 
 enum { TAG_HELLO = 1, TAG_WORK = 2, TAG_STOP = 3, TAG_ROWS = 4 };
 enum { W_UNHEARD = 0, W_WAITING, W_BUSY, W_STOPPED };
@@ -98,10 +95,10 @@ static void poll_probe(int src, int tag, MPI_Status *st) {
 static volatile sig_atomic_t g_worker_signal;
 static void worker_on_signal(int sig) { g_worker_signal = sig; }
 
-pelab_status pelab_mpi_serve(const pelab_config *cfg, int threads, pelab_error *err) {
+pelab_status pelab_mpi_serve(const pelab_job *job, int threads, pelab_error *err) {
     (void)err;
     if (threads > 0) omp_set_num_threads(threads);
-    uint64_t hello[3] = {cfg ? 1u : 0u, cfg ? cfg->hash : 0u, (uint64_t)omp_get_max_threads()};
+    uint64_t hello[3] = {job ? 1u : 0u, job ? job->hash : 0u, (uint64_t)omp_get_max_threads()};
     /* SIGINT/SIGTERM (mpirun passes them on, scancel sends them): finish the
      * batch in hand and let rank 0, which got the signal too, say stop */
     struct sigaction sa, old_int, old_term;
@@ -112,14 +109,10 @@ pelab_status pelab_mpi_serve(const pelab_config *cfg, int threads, pelab_error *
     sigaction(SIGTERM, &sa, &old_term);
     MPI_Send(hello, 3, MPI_UINT64_T, 0, TAG_HELLO, MPI_COMM_WORLD);
 
-    pelab_cell *cells = NULL;
-    size_t n_cells = 0;
-    if (cfg && pelab_sweep_expand(&cells, &n_cells, cfg, NULL)) cells = NULL, n_cells = 0;
+    const size_t n_cells = job ? job->n_cells : 0;
     uint64_t *idx = NULL;
-    int *lens = NULL;
+    pelab_strbuf *rows = NULL, *curves = NULL;
     size_t idx_cap = 0;
-    char *rows = NULL;
-    size_t rows_cap = 0;
     for (;;) {
         MPI_Status st;
         MPI_Probe(0, MPI_ANY_TAG, MPI_COMM_WORLD, &st);
@@ -132,35 +125,35 @@ pelab_status pelab_mpi_serve(const pelab_config *cfg, int threads, pelab_error *
         MPI_Get_count(&st, MPI_UINT64_T, &count);
         PELAB_ASSERT(count >= 1);
         if ((size_t)count > idx_cap) {
-            free(idx), free(lens), free(rows);
+            free(idx), free(rows), free(curves);
             idx_cap = (size_t)count;
             idx = pelab_xmalloc(idx_cap * sizeof *idx);
-            lens = pelab_xmalloc(idx_cap * sizeof *lens);
-            rows_cap = idx_cap * ROW_MAX;
-            rows = pelab_xmalloc(rows_cap);
+            rows = pelab_xcalloc(idx_cap, sizeof *rows);
+            curves = pelab_xcalloc(idx_cap, sizeof *curves);
         }
         MPI_Recv(idx, count, MPI_UINT64_T, 0, TAG_WORK, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
         int parallel_cells = count > 1;
 #pragma omp parallel for schedule(dynamic, 1) if (parallel_cells)
         for (int i = 0; i < count; i++) {
             PELAB_ASSERT(idx[i] < n_cells);
-            const pelab_cell *c = &cells[idx[i]];
-            pelab_cell_result res;
-            pelab_cell_run(&res, cfg, c);
-            lens[i] = pelab_results_row(rows + (size_t)i * ROW_MAX, ROW_MAX, c, &res);
-            PELAB_ASSERT(lens[i] > 0);
+            job->ops->run(job, (size_t)idx[i], &rows[i], &curves[i]);
         }
-        /* pack the rows together */
-        size_t at = 0;
+        /* the batch as one message: per cell its rows, NUL, its curves, NUL */
+        pelab_strbuf msg = PELAB_STRBUF_INIT;
         for (int i = 0; i < count; i++) {
-            memmove(rows + at, rows + (size_t)i * ROW_MAX, (size_t)lens[i]);
-            at += (size_t)lens[i];
+            pelab_strbuf_put(&msg, rows[i].data ? rows[i].data : "", rows[i].len);
+            pelab_strbuf_putc(&msg, '\0');
+            pelab_strbuf_put(&msg, curves[i].data ? curves[i].data : "", curves[i].len);
+            pelab_strbuf_putc(&msg, '\0');
+            pelab_strbuf_free(&rows[i]);
+            pelab_strbuf_free(&curves[i]);
         }
-        MPI_Send(rows, (int)at, MPI_CHAR, 0, TAG_ROWS, MPI_COMM_WORLD);
+        MPI_Send(msg.data, (int)msg.len, MPI_CHAR, 0, TAG_ROWS, MPI_COMM_WORLD);
+        pelab_strbuf_free(&msg);
     }
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
-    free(idx), free(lens), free(rows), free(cells);
+    free(idx), free(rows), free(curves);
     return PELAB_STATUS_OK;
 }
 
@@ -202,20 +195,24 @@ void pelab_mpi_release(void) {
     }
 }
 
-/* Put the rows of one ROWS message into the sink, one whole line at a time. */
+/* Put the cells of one ROWS message into the sink: per cell its rows, NUL,
+ * its curves, NUL. */
 static void put_rows(pelab_run_sink *sink, const char *buf, int len) {
     const char *p = buf, *end = buf + len;
     while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        PELAB_ASSERT(nl);
-        pelab_run_sink_put(sink, p, (size_t)(nl + 1 - p));
-        p = nl + 1;
+        const char *r_end = memchr(p, '\0', (size_t)(end - p));
+        PELAB_ASSERT(r_end);
+        const char *c = r_end + 1;
+        const char *c_end = memchr(c, '\0', (size_t)(end - c));
+        PELAB_ASSERT(c_end);
+        pelab_run_sink_put(sink, p, (size_t)(r_end - p), c, (size_t)(c_end - c));
+        p = c_end + 1;
     }
 }
 
-static pelab_status mpi_run(void *user, pelab_run_sink *sink, const pelab_config *cfg, const pelab_cell *cells,
-                            const size_t *order, size_t n_small, size_t n, pelab_error *err) {
-    (void)user, (void)cfg, (void)err;
+static pelab_status mpi_run(void *user, pelab_run_sink *sink, const pelab_job *job, const size_t *order,
+                            size_t n_small, size_t n, pelab_error *err) {
+    (void)user, (void)job, (void)err;
     int workers = g_size - 1;
     size_t next = 0;
     uint64_t *batch = pelab_xmalloc(4096 * sizeof *batch);
@@ -239,7 +236,7 @@ static pelab_status mpi_run(void *user, pelab_run_sink *sink, const pelab_config
                     if (k < 1) k = 1;
                     if (k > left) k = left;
                 }
-                for (size_t i = 0; i < k; i++) batch[i] = cells[order[next + i]].index;
+                for (size_t i = 0; i < k; i++) batch[i] = order[next + i];
                 next += k;
                 MPI_Send(batch, (int)k, MPI_UINT64_T, w, TAG_WORK, MPI_COMM_WORLD);
                 g_state[w] = W_BUSY;
@@ -266,7 +263,7 @@ static pelab_status mpi_run(void *user, pelab_run_sink *sink, const pelab_config
     return PELAB_STATUS_OK;
 }
 
-pelab_status pelab_mpi_executor(pelab_run_executor *ex, const pelab_config *cfg, pelab_error *err) {
+pelab_status pelab_mpi_executor(pelab_run_executor *ex, const pelab_job *job, pelab_error *err) {
     PELAB_ASSERT(g_started && g_rank == 0 && g_size > 1);
     memset(ex, 0, sizeof *ex);
     pelab_status s = PELAB_STATUS_OK;
@@ -283,12 +280,12 @@ pelab_status pelab_mpi_executor(pelab_run_executor *ex, const pelab_config *cfg,
         if (s) continue;
         if (!hello[0])
             s = pelab_error_set(err, PELAB_STATUS_RUN, "MPI rank %d could not load %s (see its message)", w,
-                                cfg->path);
-        else if (hello[1] != cfg->hash)
+                                job->path);
+        else if (hello[1] != job->hash)
             s = pelab_error_set(err, PELAB_STATUS_RUN,
                                 "MPI rank %d loaded %s with config hash %016llx, rank 0 with %016llx: "
                                 "is it the same file on every node?",
-                                w, cfg->path, (unsigned long long)hello[1], (unsigned long long)cfg->hash);
+                                w, job->path, (unsigned long long)hello[1], (unsigned long long)job->hash);
     }
     if (s) return s;
     size_t len = 128 + 12 * (size_t)g_size;
@@ -311,13 +308,13 @@ int pelab_mpi_built(void) { return 0; }
 
 void pelab_mpi_start(int *rank, int *size) { *rank = 0, *size = 1; }
 
-pelab_status pelab_mpi_serve(const pelab_config *cfg, int threads, pelab_error *err) {
-    (void)cfg, (void)threads;
+pelab_status pelab_mpi_serve(const pelab_job *job, int threads, pelab_error *err) {
+    (void)job, (void)threads;
     return pelab_error_set(err, PELAB_STATUS_RUN, "this pelab was built without MPI");
 }
 
-pelab_status pelab_mpi_executor(pelab_run_executor *ex, const pelab_config *cfg, pelab_error *err) {
-    (void)ex, (void)cfg;
+pelab_status pelab_mpi_executor(pelab_run_executor *ex, const pelab_job *job, pelab_error *err) {
+    (void)ex, (void)job;
     return pelab_error_set(err, PELAB_STATUS_RUN, "this pelab was built without MPI");
 }
 

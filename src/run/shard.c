@@ -40,12 +40,11 @@ static void heap_down(int *heap, int n, const double *load, int at) {
     }
 }
 
-void pelab_shard_assign(int *owner, double *load_out, const pelab_cell *cells, size_t count, int trials,
-                        int n_shards) {
+void pelab_shard_assign(int *owner, double *load_out, const double *cost, size_t count, int n_shards) {
     PELAB_ASSERT(n_shards >= 1);
-    costed *order = pelab_xmalloc(count * sizeof *order);
+    costed *order = pelab_xmalloc((count ? count : 1) * sizeof *order);
     for (size_t i = 0; i < count; i++) {
-        order[i].cost = pelab_cell_flops(&cells[i], trials);
+        order[i].cost = cost[i];
         order[i].i = i;
     }
     qsort(order, count, sizeof *order, by_cost_desc);

@@ -16,6 +16,7 @@
 
 #define PELAB_FOLDER_RESULTS "results.csv"
 #define PELAB_FOLDER_MANIFEST "manifest.json"
+#define PELAB_FOLDER_CURVES "curves.csv"
 #define PELAB_FOLDER_LOCK ".pelab.lock"
 
 /* The outputs pelab report derives from a folder's results: removed with
@@ -42,7 +43,7 @@ pelab_status pelab_folder_lock_take(pelab_folder_lock *lock, const char *dir, co
 /* Release the lock (closing the file); safe on a lock not held. */
 void pelab_folder_lock_release(pelab_folder_lock *lock);
 
-/* Remove results.csv, manifest.json and the derived outputs from dir (for
+/* Remove results.csv, curves.csv, manifest.json and the derived outputs from dir (for
  * --force: the previous run is replaced whole). Missing files are fine; IO
  * error naming the file that could not be removed. */
 pelab_status pelab_folder_clear(const char *dir, pelab_error *err);

@@ -38,6 +38,10 @@ pelab_status pelab_rows_scan(pelab_rows *rows, const char *text, size_t len, con
                              const char *path, pelab_error *err);
 void pelab_rows_free(pelab_rows *rows);
 
+/* Field `index` (0-based) of a row's len bytes: *start and *flen; 0 when
+ * the row has fewer fields. */
+int pelab_rows_field(const char *row, size_t len, int index, const char **start, size_t *flen);
+
 /* Identity text -> a value (a cell's sweep index), exact match. */
 typedef struct pelab_row_index {
     size_t cap;          /* slots, a power of two                               */

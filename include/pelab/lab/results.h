@@ -28,17 +28,4 @@ int pelab_results_identity(char *buf, size_t len, const pelab_cell *c);
 /* One row (with '\n') into buf; returns its length, or -1 if buf is too small. */
 int pelab_results_row(char *buf, size_t len, const pelab_cell *c, const pelab_cell_result *r);
 
-/* How a row's cell ended, from its status field. */
-typedef enum pelab_row_outcome {
-    PELAB_ROW_OUTCOME_OK = 0,   /* "ok"                                     */
-    PELAB_ROW_OUTCOME_SKIPPED,  /* "skipped: reason"                        */
-    PELAB_ROW_OUTCOME_NONFINITE,/* "nonfinite: metrics"                     */
-    PELAB_ROW_OUTCOME_COUNT
-} pelab_row_outcome;
-
-/* The outcome of a row's text (len bytes, no newline needed), and its
- * status field into status (may be NULL). A row whose status field is none
- * of the three is SKIPPED (it did not run cleanly). */
-pelab_row_outcome pelab_results_row_outcome(const char *row, size_t len, char *status, size_t status_cap);
-
 #endif /* PELAB_RESULTS_H */

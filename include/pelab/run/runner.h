@@ -10,19 +10,19 @@
 #include <stddef.h>
 
 #include "pelab/base/status.h"
-#include "pelab/lab/config.h"
-#include "pelab/lab/sweep.h"
+#include "pelab/run/job.h"
 
 /* The runner's side of a run, handed to an executor: where rows go. */
 typedef struct pelab_run_sink pelab_run_sink;
 
-/* Append one finished row (pelab_results_row's text, with '\n') to
- * results.csv: written whole, flushed and fsynced before it returns (and
- * manifest.json's cells_done brought up to date at most once a second).
+/* Put one finished cell: its rows (rlen bytes of whole lines) appended to
+ * results.csv and its curve rows (clen bytes, may be 0) to curves.csv, each
+ * written whole, flushed and fsynced before it returns, the curves first
+ * (manifest.json's cells_done brought up to date at most once a second).
  * Returns 0, or -1 once a write has failed (the run then fails with that
- * error; later rows are dropped). Rows still arriving after a signal are
+ * error; later cells are dropped). Cells still arriving after a signal are
  * written. Thread-safe. */
-int pelab_run_sink_put(pelab_run_sink *sink, const char *row, size_t len);
+int pelab_run_sink_put(pelab_run_sink *sink, const char *rows, size_t rlen, const char *curves, size_t clen);
 
 /* Nonzero once SIGINT/SIGTERM arrived or a write failed: start no new cell
  * (cells in flight may finish and be put). */
@@ -37,16 +37,16 @@ int pelab_run_sink_stopping(const pelab_run_sink *sink);
 int pelab_run_sink_held(const pelab_run_sink *sink);
 
 /* Who computes the cells. The runner calls run once with the cells still to
- * do, cells[order[0..n)], in the order to start them: order[0..n_small) are
- * small (run them in parallel over cells, one thread each), the rest large
- * (one at a time, kernels parallel inside). run computes each (as
- * pelab_cell_run and pelab_results_row do), puts each row into the sink,
- * waits while pelab_run_sink_held and stops starting cells once
- * pelab_run_sink_stopping says so. It returns PELAB_STATUS_OK, or an error
- * in err (the run is then "failed"). */
+ * do, job cells order[0..n), in the order to start them: order[0..n_small)
+ * are small (run them in parallel over cells, one thread each), the rest
+ * large (one at a time, kernels parallel inside). run computes each (the
+ * job's run), puts each cell into the sink, waits while
+ * pelab_run_sink_held and stops starting cells once pelab_run_sink_stopping
+ * says so. It returns PELAB_STATUS_OK, or an error in err (the run is then
+ * "failed"). */
 typedef struct pelab_run_executor {
-    pelab_status (*run)(void *user, pelab_run_sink *sink, const pelab_config *cfg, const pelab_cell *cells,
-                        const size_t *order, size_t n_small, size_t n, pelab_error *err);
+    pelab_status (*run)(void *user, pelab_run_sink *sink, const pelab_job *job, const size_t *order,
+                        size_t n_small, size_t n, pelab_error *err);
     void *user;
     int threads;                /* manifest "threads" when > 0 (else this process's) */
     const char *manifest_mpi;   /* the manifest's "mpi" object (JSON), or NULL      */
@@ -80,7 +80,7 @@ typedef struct pelab_run_summary {
     char first_nonfinite[256];   /* the first nonfinite row's status            */
 } pelab_run_summary;
 
-/* Run every cell of cfg (or of one shard) into opt->out_dir.
+/* Run every cell of job (or of one shard) into opt->out_dir.
  * - Takes the folder's lock first (pelab/io/folder.h): a second run, resume,
  *   shard or merge into the same folder is refused (PELAB_STATUS_USAGE,
  *   naming the holder's pid) while this one runs.
@@ -112,7 +112,7 @@ typedef struct pelab_run_summary {
  *   kept and the manifest failed.
  * summary (may be NULL) is filled whenever the run got as far as its
  * folder. */
-pelab_status pelab_run(const pelab_config *cfg, const pelab_run_options *opt, int *signal_number,
+pelab_status pelab_run(const pelab_job *job, const pelab_run_options *opt, int *signal_number,
                        pelab_run_summary *summary, pelab_error *err);
 
 /* ---- MPI (src/run/runner_mpi.c; real only in a -DPELAB_MPI=ON build) ----------
@@ -132,15 +132,16 @@ int pelab_mpi_built(void);
  * without MPI. */
 void pelab_mpi_start(int *rank, int *size);
 
-/* A rank > 0: report to rank 0 (cfg NULL: the config could not be loaded
+/* A rank > 0: report to rank 0 (job NULL: the config could not be loaded
  * here), then compute the cells it hands out with threads OpenMP threads
- * (0: OpenMP's default) and send back their rows, until it says stop. */
-pelab_status pelab_mpi_serve(const pelab_config *cfg, int threads, pelab_error *err);
+ * (0: OpenMP's default) and send back their rows and curves, until it says
+ * stop. */
+pelab_status pelab_mpi_serve(const pelab_job *job, int threads, pelab_error *err);
 
 /* Rank 0: wait for every other rank's report, check that all loaded the
  * same config (hash), and fill *ex with the executor that hands cells out
  * to them. An error names the rank. */
-pelab_status pelab_mpi_executor(pelab_run_executor *ex, const pelab_config *cfg, pelab_error *err);
+pelab_status pelab_mpi_executor(pelab_run_executor *ex, const pelab_job *job, pelab_error *err);
 
 /* Rank 0: tell every rank still waiting to stop (after collecting what it
  * still sends). Safe to call more than once, and before pelab_mpi_executor. */

@@ -4,7 +4,8 @@
  * The assignment ("lpt", longest processing time first) depends only on the
  * config (and this rule), never on the machine, the thread count or the
  * order shards run in:
- *   1. each cell's cost is pelab_cell_flops(cell, trials) (sweep.h);
+ *   1. each cell's cost is its estimated work (the job's flops: for the
+ *      probe pelab_cell_flops(cell, trials), pelab/lab/cell.h);
  *   2. cells are taken by cost, largest first; equal costs in sweep order;
  *   3. each goes to the shard whose total cost so far is smallest; equal
  *      totals to the lowest shard number.
@@ -19,7 +20,8 @@
 
 #include <stddef.h>
 
-#include "pelab/lab/sweep.h"
+#include "pelab/base/status.h"
+
 
 /* The most shards a sweep can be split into. */
 #define PELAB_SHARD_MAX 1000000
@@ -27,12 +29,10 @@
 /* The rule's name, as recorded in manifest.json ("lpt"). */
 #define PELAB_SHARD_RULE "lpt"
 
-/* owner[i] = the shard (0..n_shards-1) of cells[i], for count cells of one
- * sweep (as pelab_sweep_expand gives them), each costing
- * pelab_cell_flops(&cells[i], trials). n_shards >= 1. If load is not NULL it
+/* owner[i] = the shard (0..n_shards-1) of cell i of a sweep of count cells
+ * (in sweep order) costing cost[i]. n_shards >= 1. If load is not NULL it
  * receives each shard's total cost (n_shards entries). */
-void pelab_shard_assign(int *owner, double *load, const pelab_cell *cells, size_t count, int trials,
-                        int n_shards);
+void pelab_shard_assign(int *owner, double *load, const double *cost, size_t count, int n_shards);
 
 /* Parse "K/N" (0 <= K < N <= PELAB_SHARD_MAX, whole decimal numbers) into
  * *k and *n. Returns 1 on success, 0 otherwise. */
