@@ -32,6 +32,8 @@
 #include "pelab/io/table.h"
 #include "pelab/base/suggest.h"
 #include "pelab/pe/encoding.h"
+#include "pelab/yaml/axis.h"
+#include "pelab/yaml/schemes.h"
 #include "pelab/yaml/yaml.h"
 
 #if defined(__GNUC__)
@@ -63,12 +65,6 @@ const char *pelab_input_kind_str(pelab_input_kind k) {
 typedef pelab_yaml_node node;
 typedef pelab_keyed keyed;
 
-/* A scheme variant from `schemes:`. */
-typedef struct variant {
-    pelab_scheme s;
-    node *at;
-} variant;
-
 typedef struct ctx {
     pelab_yaml_doc y;     /* the tree, and where failures go                 */
     const char *display;  /* the config's name in messages                   */
@@ -77,9 +73,7 @@ typedef struct ctx {
     /* where each axis value came from, for errors found across axes */
     node **seq_len_at, **d_model_at, **heads_at;
     node *seq_len_key, *d_model_key;
-    variant *variants;
-    int n_variants;
-    keyed *variant_index; /* variants sorted by name */
+    pelab_yaml_schemes schemes; /* the `schemes:` variants */
     keyed *token_index;   /* tokens sorted by name   */
     const char *input_file; /* inputs: {file: ...} as written */
 } ctx;
@@ -89,212 +83,9 @@ static const char *qs(char buf[QBUF], const char *s) { return pelab_yaml_quote(b
 
 /* ---- scalars ----------------------------------------------------------------- */
 
-/* 1 if s is a valid config or variant name: [A-Za-z0-9_.-]+ */
-static int name_chars_ok(const char *s) {
-    if (!*s) return 0;
-    for (; *s; s++)
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_' ||
-              *s == '.' || *s == '-'))
-            return 0;
-    return 1;
-}
-
-/* Checks a name used as a folder or scheme name (what: "name", "scheme name"). */
-static int check_name(ctx *c, const node *n, const char *what, const char *s) {
-    char q[QBUF];
-    if (!name_chars_ok(s) || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
-        return pelab_yaml_fail(&c->y, n, "invalid %s '%s': use letters, digits, '_', '.' and '-' only", what,
-                       pelab_yaml_quote(q, n->text, n->len));
-    if (strlen(s) > PELAB_NAME_MAX - 1)
-        return pelab_yaml_fail(&c->y, n, "%s '%s' is longer than %d characters", what, pelab_yaml_quote(q, n->text, n->len),
-                       PELAB_NAME_MAX - 1);
-    return 0;
-}
-
 /* ---- mappings ---------------------------------------------------------------- */
 
 /* ---- sweep axes -------------------------------------------------------------- */
-
-/* The items of an axis: the scalar itself, or the list's items (not empty).
- * For other nodes returns -1 without an error, so the caller can handle a
- * mapping (a range) or refuse it. */
-static int axis_items(ctx *c, node *v, const char *what, node **single, node *const **items, int *n) {
-    if (v->kind == PELAB_YAML_KIND_SCALAR) {
-        *single = v;
-        *items = single;
-        *n = 1;
-        return 0;
-    }
-    if (v->kind == PELAB_YAML_KIND_SEQ) {
-        if (v->n == 0) return pelab_yaml_fail(&c->y, v, "empty list for %s", what);
-        *items = v->kids;
-        *n = v->n;
-        return 0;
-    }
-    return -2;
-}
-
-static const char *const g_range_keys[] = {"from", "to", "factor", "step"};
-
-/* Expands a range mapping {from, to, factor} or {from, to, step} into the
- * axis values, located at the range. */
-static int parse_range(ctx *c, node *m, const char *what, long long lo, long long hi, int **vals,
-                       node ***at, int *count) {
-    node *nf, *nt, *nfac, *nstep;
-    long long from, to, f = 0, step = 0, n;
-    char w[64];
-    if (pelab_yaml_check_keys(&c->y, m, g_range_keys, 4, " in range")) return -1;
-    if (!(nf = pelab_yaml_map_require(&c->y, m, "from", " in range")) || !(nt = pelab_yaml_map_require(&c->y, m, "to", " in range")))
-        return -1;
-    nfac = pelab_yaml_map_get(m, "factor", NULL);
-    nstep = pelab_yaml_map_get(m, "step", NULL);
-    if (nfac && nstep) return pelab_yaml_fail(&c->y, m, "range has both 'factor' and 'step': give exactly one");
-    if (!nfac && !nstep) return pelab_yaml_fail(&c->y, m, "range needs 'factor' or 'step'");
-    if (pelab_yaml_get_int(&c->y, nf, what, lo, hi, &from) || pelab_yaml_get_int(&c->y, nt, what, lo, hi, &to)) return -1;
-    if (from > to) return pelab_yaml_fail(&c->y, nf, "range from %lld is greater than to %lld", from, to);
-    snprintf(w, sizeof w, "factor of the %s range", what);
-    if (nfac && pelab_yaml_get_int(&c->y, nfac, w, 2, LLONG_MAX, &f)) return -1;
-    snprintf(w, sizeof w, "step of the %s range", what);
-    if (nstep && pelab_yaml_get_int(&c->y, nstep, w, 1, LLONG_MAX, &step)) return -1;
-    if (nstep) {
-        n = (to - from) / step + 1;
-        if (n > PELAB_CONFIG_MAX_CELLS)
-            return pelab_yaml_fail(&c->y, m, "range gives %lld values, more than the %d cells a sweep may have", n,
-                           PELAB_CONFIG_MAX_CELLS);
-    } else {
-        n = 0;
-        for (long long v = from;; v *= f) {
-            n++;
-            if (v > to / f) break;
-        }
-    }
-    *vals = pelab_xmalloc((size_t)n * sizeof **vals);
-    *at = pelab_xmalloc((size_t)n * sizeof **at);
-    *count = (int)n;
-    for (long long i = 0, v = from; i < n; i++) {
-        (*vals)[i] = (int)v;
-        (*at)[i] = m;
-        if (i + 1 < n) v = nstep ? v + step : v * f;
-    }
-    return 0;
-}
-
-/* Parses an integer axis (a scalar, a list, or a range) into *vals, with the
- * node of each value in *at; values in [lo, hi], no duplicates. */
-static int parse_int_axis(ctx *c, node *v, const char *what, long long lo, long long hi, int **vals,
-                          node ***at, int *count) {
-    node *single, *const *items = NULL;
-    int n = 0, first, dup, rc;
-    keyed *k;
-    rc = axis_items(c, v, what, &single, &items, &n);
-    if (rc == -1) return -1;
-    if (rc == -2) return parse_range(c, v, what, lo, hi, vals, at, count);
-    *vals = pelab_xmalloc((size_t)n * sizeof **vals);
-    *at = pelab_xmalloc((size_t)n * sizeof **at);
-    *count = n;
-    for (int i = 0; i < n; i++) {
-        (*at)[i] = items[i];
-        if (pelab_yaml_get_int32(&c->y, items[i], what, lo, hi, &(*vals)[i])) return -1;
-    }
-    k = pelab_xmalloc((size_t)n * sizeof *k);
-    for (int i = 0; i < n; i++) {
-        k[i].s = NULL;
-        k[i].len = 0;
-        k[i].v = (*vals)[i];
-        k[i].idx = i;
-    }
-    rc = 0;
-    if (pelab_keyed_find_dup(k, n, &first, &dup))
-        rc = pelab_yaml_fail(&c->y, items[dup], "duplicate value %d in %s (first at %d:%d)", (*vals)[dup], what,
-                     items[first]->line, items[first]->col);
-    free(k);
-    return rc;
-}
-
-/* Parses an enum axis (a scalar or a list of names) into *vals (indices into
- * names). */
-static int parse_enum_axis(ctx *c, node *v, const char *what, const char *const *names, int n_names,
-                           int **vals, int *count) {
-    node *single, *const *items = NULL;
-    int n = 0, rc, first_at[8];
-    rc = axis_items(c, v, what, &single, &items, &n);
-    if (rc == -1) return -1;
-    if (rc == -2) return pelab_yaml_fail_type(&c->y, v, "a name or a list of names", what);
-    PELAB_ASSERT(n_names <= 8);
-    for (int i = 0; i < n_names; i++) first_at[i] = -1;
-    *vals = pelab_xmalloc((size_t)n * sizeof **vals);
-    *count = n;
-    for (int i = 0; i < n; i++) {
-        int e;
-        if (pelab_yaml_get_choice(&c->y, items[i], what, names, n_names, &e)) return -1;
-        if (first_at[e] >= 0)
-            return pelab_yaml_fail(&c->y, items[i], "duplicate value '%s' in %s (first at %d:%d)", names[e], what,
-                           items[first_at[e]]->line, items[first_at[e]]->col);
-        first_at[e] = i;
-        (*vals)[i] = e;
-    }
-    return 0;
-}
-
-/* Refuses an unknown scheme name at n with the nearest built-in or variant. */
-static int fail_unknown_scheme(ctx *c, const node *n, const char *what) {
-    int nd;
-    const pelab_scheme_def *defs = pelab_scheme_defs(&nd);
-    const char **cands = pelab_xmalloc((size_t)(nd + c->n_variants) * sizeof *cands);
-    char q[QBUF], sug[512];
-    for (int i = 0; i < nd; i++) cands[i] = defs[i].name;
-    for (int i = 0; i < c->n_variants; i++) cands[nd + i] = c->variants[i].s.name;
-    pelab_suggest(sug, sizeof sug, n->text, cands, nd + c->n_variants);
-    free(cands);
-    if (!sug[0]) {
-        /* nothing close: name the built-ins */
-        size_t o = (size_t)snprintf(sug, sizeof sug, " (built-in schemes:");
-        for (int i = 0; i < nd && o < sizeof sug; i++)
-            o += (size_t)snprintf(sug + o, sizeof sug - o, " %s%s", defs[i].name, i + 1 < nd ? "," : "");
-        if (o < sizeof sug) snprintf(sug + o, sizeof sug - o, "; or a variant defined under 'schemes')");
-    }
-    return pelab_yaml_fail(&c->y, n, "unknown %s '%s'%s", what, pelab_yaml_quote(q, n->text, n->len), sug);
-}
-
-/* Parses the scheme axis: built-in names (default parameters) or variants. */
-static int parse_scheme_axis(ctx *c, pelab_config *cfg, node *v) {
-    node *single, *const *items = NULL;
-    int n = 0, rc, first, dup;
-    keyed *k;
-    rc = axis_items(c, v, "scheme", &single, &items, &n);
-    if (rc == -1) return -1;
-    if (rc == -2) return pelab_yaml_fail_type(&c->y, v, "a scheme name or a list of them", "scheme");
-    cfg->schemes = pelab_xcalloc((size_t)n, sizeof *cfg->schemes);
-    cfg->n_schemes = n;
-    for (int i = 0; i < n; i++) {
-        const char *s;
-        const pelab_scheme_def *def;
-        int vi;
-        if (pelab_yaml_get_str(&c->y, items[i], "scheme", &s)) return -1;
-        if ((def = pelab_scheme_def_find(s))) {
-            pelab_scheme_init_default(&cfg->schemes[i], def->id);
-        } else if ((vi = pelab_keyed_find(c->variant_index, c->n_variants, s)) >= 0) {
-            cfg->schemes[i] = c->variants[vi].s;
-        } else {
-            return fail_unknown_scheme(c, items[i], "scheme");
-        }
-    }
-    k = pelab_xmalloc((size_t)n * sizeof *k);
-    for (int i = 0; i < n; i++) {
-        k[i].s = items[i]->text;
-        k[i].len = items[i]->len;
-        k[i].v = 0;
-        k[i].idx = i;
-    }
-    rc = 0;
-    if (pelab_keyed_find_dup(k, n, &first, &dup)) {
-        char q[QBUF];
-        rc = pelab_yaml_fail(&c->y, items[dup], "duplicate value '%s' in scheme (first at %d:%d)",
-                     pelab_yaml_quote(q, items[dup]->text, items[dup]->len), items[first]->line, items[first]->col);
-    }
-    free(k);
-    return rc;
-}
 
 static const char *const g_sweep_keys[] = {"seq_len", "d_model", "scheme", "heads",
                                            "mask",    "projection", "dtype"};
@@ -320,7 +111,7 @@ static int parse_sweep(ctx *c, pelab_config *cfg, node *sw) {
         return pelab_yaml_fail(&c->y, key, "seq_len comes from the sentences: remove it from sweep");
     if (!v && cfg->input != PELAB_INPUT_KIND_SENTENCES)
         return pelab_yaml_fail(&c->y, sw, "missing required key 'seq_len' in sweep");
-    if (v && parse_int_axis(c, v, "seq_len", 1, PELAB_CONFIG_MAX_SEQ_LEN, &cfg->seq_len, &c->seq_len_at,
+    if (v && pelab_yaml_int_axis(&c->y, v, "seq_len", 1, PELAB_CONFIG_MAX_SEQ_LEN, PELAB_CONFIG_MAX_CELLS, &cfg->seq_len, &c->seq_len_at,
                             &cfg->n_seq_len))
         return -1;
 
@@ -328,14 +119,14 @@ static int parse_sweep(ctx *c, pelab_config *cfg, node *sw) {
     c->d_model_key = key;
     if (!v && cfg->input == PELAB_INPUT_KIND_RANDOM)
         return pelab_yaml_fail(&c->y, sw, "missing required key 'd_model' in sweep");
-    if (v && parse_int_axis(c, v, "d_model", 1, PELAB_CONFIG_MAX_D_MODEL, &cfg->d_model, &c->d_model_at,
+    if (v && pelab_yaml_int_axis(&c->y, v, "d_model", 1, PELAB_CONFIG_MAX_D_MODEL, PELAB_CONFIG_MAX_CELLS, &cfg->d_model, &c->d_model_at,
                             &cfg->n_d_model))
         return -1;
 
-    if (!(v = pelab_yaml_map_require(&c->y, sw, "scheme", " in sweep")) || parse_scheme_axis(c, cfg, v)) return -1;
+    if (!(v = pelab_yaml_map_require(&c->y, sw, "scheme", " in sweep")) || pelab_yaml_scheme_axis(&c->y, &c->schemes, v, &cfg->schemes, &cfg->n_schemes)) return -1;
 
     if ((v = pelab_yaml_map_get(sw, "heads", NULL))) {
-        if (parse_int_axis(c, v, "heads", 1, PELAB_CONFIG_MAX_D_MODEL, &cfg->heads, &c->heads_at,
+        if (pelab_yaml_int_axis(&c->y, v, "heads", 1, PELAB_CONFIG_MAX_D_MODEL, PELAB_CONFIG_MAX_CELLS, &cfg->heads, &c->heads_at,
                            &cfg->n_heads))
             return -1;
     } else {
@@ -347,7 +138,7 @@ static int parse_sweep(ctx *c, pelab_config *cfg, node *sw) {
     if ((v = pelab_yaml_map_get(sw, "mask", NULL))) {
         const char *names[PELAB_MASK_COUNT];
         for (int i = 0; i < PELAB_MASK_COUNT; i++) names[i] = pelab_mask_str((pelab_mask)i);
-        if (parse_enum_axis(c, v, "mask", names, PELAB_MASK_COUNT, &tmp, &n)) goto fail;
+        if (pelab_yaml_enum_axis(&c->y, v, "mask", names, PELAB_MASK_COUNT, &tmp, &n)) goto fail;
     } else {
         tmp = pelab_xcalloc(1, sizeof *tmp), n = 1; /* none */
     }
@@ -358,7 +149,7 @@ static int parse_sweep(ctx *c, pelab_config *cfg, node *sw) {
     if ((v = pelab_yaml_map_get(sw, "projection", NULL))) {
         const char *names[PELAB_PROJECTION_COUNT];
         for (int i = 0; i < PELAB_PROJECTION_COUNT; i++) names[i] = pelab_projection_str((pelab_projection)i);
-        if (parse_enum_axis(c, v, "projection", names, PELAB_PROJECTION_COUNT, &tmp, &n)) goto fail;
+        if (pelab_yaml_enum_axis(&c->y, v, "projection", names, PELAB_PROJECTION_COUNT, &tmp, &n)) goto fail;
     } else {
         tmp = pelab_xmalloc(sizeof *tmp), n = 1;
         tmp[0] = PELAB_PROJECTION_RANDOM;
@@ -370,7 +161,7 @@ static int parse_sweep(ctx *c, pelab_config *cfg, node *sw) {
     if ((v = pelab_yaml_map_get(sw, "dtype", NULL))) {
         const char *names[PELAB_DTYPE_COUNT];
         for (int i = 0; i < PELAB_DTYPE_COUNT; i++) names[i] = pelab_dtype_str((pelab_dtype)i);
-        if (parse_enum_axis(c, v, "dtype", names, PELAB_DTYPE_COUNT, &tmp, &n)) goto fail;
+        if (pelab_yaml_enum_axis(&c->y, v, "dtype", names, PELAB_DTYPE_COUNT, &tmp, &n)) goto fail;
     } else {
         tmp = pelab_xcalloc(1, sizeof *tmp), n = 1; /* f32 */
     }
@@ -384,102 +175,6 @@ fail:
 }
 
 /* ---- scheme variants --------------------------------------------------------- */
-
-/* Reads parameter def of a variant from value node v into *out. */
-static int parse_param(ctx *c, const pelab_param_def *pd, const char *vname, node *v, double *out) {
-    char what[160], q[QBUF];
-    snprintf(what, sizeof what, "%s of scheme '%s'", pd->name, qs(q, vname));
-    if (pd->type == PELAB_PARAM_TYPE_INT) {
-        long long x;
-        if (pelab_yaml_get_int(&c->y, v, what, (long long)pd->min, (long long)pd->max, &x)) return -1;
-        *out = (double)x;
-    } else if (pd->type == PELAB_PARAM_TYPE_REAL) {
-        if (pelab_yaml_get_real(&c->y, v, what, out)) return -1;
-        if (*out < pd->min || *out > pd->max)
-            return pelab_yaml_fail(&c->y, v, "%s must be in [%.17g, %.17g], found %s", what, pd->min, pd->max,
-                           pelab_yaml_quote(q, v->text, v->len));
-    } else {
-        char names[256];
-        const char *choices[8];
-        int n = 0, idx = 0;
-        snprintf(names, sizeof names, "%s", pd->choices);
-        for (char *p = names; p && n < 8;) {
-            char *bar = strchr(p, '|');
-            choices[n++] = p;
-            if (bar) *bar = '\0';
-            p = bar ? bar + 1 : NULL;
-        }
-        if (pelab_yaml_get_choice(&c->y, v, pd->name, choices, n, &idx)) return -1;
-        *out = idx;
-    }
-    return 0;
-}
-
-/* Parses `schemes:`: named variants of the built-ins, with their parameters. */
-static int parse_variants(ctx *c, node *m) {
-    int n, first, dup;
-    char q[QBUF], q2[QBUF], sug[2 * QBUF];
-    if (m->kind != PELAB_YAML_KIND_MAP) return pelab_yaml_fail_type(&c->y, m, "a mapping of scheme variants", "schemes");
-    n = m->n / 2;
-    c->variants = pelab_xcalloc((size_t)(n ? n : 1), sizeof *c->variants);
-    for (int i = 0; i < n; i++) {
-        node *k = m->kids[2 * i], *v = m->kids[2 * i + 1], *tn;
-        variant *var = &c->variants[i];
-        const char *type, *const *known;
-        const char *keys[PELAB_SCHEME_MAX_PARAMS + 1];
-        const pelab_scheme_def *def;
-        char where[160];
-        if (check_name(c, k, "scheme name", k->text)) return -1;
-        if (pelab_scheme_def_find(k->text))
-            return pelab_yaml_fail(&c->y, k, "scheme variant '%s' has the name of a built-in scheme: choose another name",
-                           qs(q, k->text));
-        if (v->kind != PELAB_YAML_KIND_MAP) return pelab_yaml_fail_type(&c->y, v, "a mapping {type: ..., parameters}", "a scheme variant");
-        snprintf(where, sizeof where, " in scheme '%s'", qs(q, k->text));
-        if (!(tn = pelab_yaml_map_require(&c->y, v, "type", where)) || pelab_yaml_get_str(&c->y, tn, "type", &type)) return -1;
-        if (!(def = pelab_scheme_def_find(type))) {
-            int nd;
-            const pelab_scheme_def *defs = pelab_scheme_defs(&nd);
-            const char *names[PELAB_SCHEME_COUNT];
-            for (int j = 0; j < nd; j++) names[j] = defs[j].name;
-            return pelab_yaml_fail(&c->y, tn, "unknown scheme type '%s'%s", pelab_yaml_quote(q, tn->text, tn->len),
-                           pelab_suggest(sug, sizeof sug, type, names, nd));
-        }
-        pelab_scheme_init_default(&var->s, def->id);
-        snprintf(var->s.name, sizeof var->s.name, "%s", k->text);
-        var->at = k;
-        keys[0] = "type";
-        for (int j = 0; j < def->n_params; j++) keys[j + 1] = def->params[j].name;
-        known = keys;
-        for (int j = 0; j + 1 < v->n; j += 2) {
-            node *pk = v->kids[j];
-            int pi;
-            if (strcmp(pk->text, "type") == 0) continue;
-            pi = pelab_scheme_param_index(def, pk->text);
-            if (pi < 0) {
-                if (def->n_params == 0)
-                    return pelab_yaml_fail(&c->y, pk, "unknown parameter '%s' for scheme type '%s' (it has no parameters)",
-                                   pelab_yaml_quote(q, pk->text, pk->len), def->name);
-                return pelab_yaml_fail(&c->y, pk, "unknown parameter '%s' for scheme type '%s'%s",
-                               pelab_yaml_quote(q, pk->text, pk->len), def->name,
-                               pelab_suggest(sug, sizeof sug, pk->text, known, def->n_params + 1));
-            }
-            if (parse_param(c, &def->params[pi], k->text, v->kids[j + 1], &var->s.params[pi])) return -1;
-        }
-        c->n_variants = i + 1;
-    }
-    /* names are unique as keys of one mapping; index them for lookups */
-    c->variant_index = pelab_xmalloc((size_t)(n ? n : 1) * sizeof *c->variant_index);
-    for (int i = 0; i < n; i++) {
-        c->variant_index[i].s = c->variants[i].s.name;
-        c->variant_index[i].len = strlen(c->variants[i].s.name);
-        c->variant_index[i].v = 0;
-        c->variant_index[i].idx = i;
-    }
-    if (pelab_keyed_find_dup(c->variant_index, n, &first, &dup)) /* cannot happen: keys are unique */
-        return pelab_yaml_fail(&c->y, c->variants[dup].at, "duplicate scheme '%s' (first at %d:%d)",
-                       qs(q2, c->variants[dup].s.name), c->variants[first].at->line, c->variants[first].at->col);
-    return 0;
-}
 
 /* ---- tokens and sentences ---------------------------------------------------- */
 
@@ -819,7 +514,7 @@ static int resolve(ctx *c, pelab_config *cfg, node *root) {
     if (root->kind != PELAB_YAML_KIND_MAP) return pelab_yaml_fail_type(&c->y, root, "a mapping", "the top level");
     if (pelab_yaml_check_keys(&c->y, root, g_top_keys, (int)(sizeof g_top_keys / sizeof *g_top_keys), "")) return -1;
 
-    if (!(v = pelab_yaml_map_require(&c->y, root, "name", "")) || pelab_yaml_get_str(&c->y, v, "name", &s) || check_name(c, v, "name", s))
+    if (!(v = pelab_yaml_map_require(&c->y, root, "name", "")) || pelab_yaml_get_str(&c->y, v, "name", &s) || pelab_yaml_check_name(&c->y, v, "name", s, PELAB_NAME_MAX))
         return -1;
     snprintf(cfg->name, sizeof cfg->name, "%s", s);
     cfg->seed = 1;
@@ -839,7 +534,7 @@ static int resolve(ctx *c, pelab_config *cfg, node *root) {
             return pelab_yaml_fail(&c->y, v, "token_std must be greater than 0, found %s", pelab_yaml_quote(q, v->text, v->len));
     }
 
-    if ((v = pelab_yaml_map_get(root, "schemes", NULL)) && parse_variants(c, v)) return -1;
+    if ((v = pelab_yaml_map_get(root, "schemes", NULL)) && pelab_yaml_scheme_variants(&c->y, &c->schemes, v)) return -1;
 
     /* the kind of input decides which axes the sweep may give */
     tokens = pelab_yaml_map_get(root, "tokens", &tokens_key);
@@ -926,8 +621,7 @@ static void ctx_free(ctx *c) {
     free(c->seq_len_at);
     free(c->d_model_at);
     free(c->heads_at);
-    free(c->variants);
-    free(c->variant_index);
+    pelab_yaml_schemes_free(&c->schemes);
     free(c->token_index);
 }
 

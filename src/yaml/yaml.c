@@ -51,6 +51,30 @@ int pelab_yaml_fail(pelab_yaml_doc *c, const pelab_yaml_node *n, const char *fmt
 /* pelab_yaml_quote() of a NUL-terminated string. */
 static const char *qs_(char buf[PELAB_YAML_QBUF], const char *s) { return pelab_yaml_quote(buf, s, strlen(s)); }
 
+const char *pelab_yaml_quote_str(char buf[PELAB_YAML_QBUF], const char *s) { return qs_(buf, s); }
+
+/* 1 if s is [A-Za-z0-9_.-]+ */
+static int name_chars_ok(const char *s) {
+    if (!*s) return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_' ||
+              *s == '.' || *s == '-'))
+            return 0;
+    return 1;
+}
+
+int pelab_yaml_check_name(pelab_yaml_doc *c, const pelab_yaml_node *n, const char *what, const char *s,
+                          size_t max_len) {
+    char q[PELAB_YAML_QBUF];
+    if (!name_chars_ok(s) || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+        return pelab_yaml_fail(c, n, "invalid %s '%s': use letters, digits, '_', '.' and '-' only", what,
+                               pelab_yaml_quote(q, n->text, n->len));
+    if (strlen(s) > max_len - 1)
+        return pelab_yaml_fail(c, n, "%s '%s' is longer than %zu characters", what,
+                               pelab_yaml_quote(q, n->text, n->len), max_len - 1);
+    return 0;
+}
+
 /* ---- stage 1: bytes -------------------------------------------------------------- */
 
 /* Writes len bytes of s into buf for a message: control bytes as \xNN, at

@@ -111,6 +111,13 @@ int pelab_yaml_fail_type(pelab_yaml_doc *doc, const pelab_yaml_node *n, const ch
  * bytes then "..." (never splitting a UTF-8 sequence). Returns buf. */
 #define PELAB_YAML_QBUF 128
 const char *pelab_yaml_quote(char buf[PELAB_YAML_QBUF], const char *s, size_t len);
+/* pelab_yaml_quote of a whole string. */
+const char *pelab_yaml_quote_str(char buf[PELAB_YAML_QBUF], const char *s);
+/* A name that becomes a folder or a column value: [A-Za-z0-9_.-]+, not "."
+ * or "..", shorter than max_len; what names it ("name", "scheme name").
+ * 0, or -1 after a located failure. */
+int pelab_yaml_check_name(pelab_yaml_doc *doc, const pelab_yaml_node *n, const char *what, const char *s,
+                          size_t max_len);
 /* What n is, for "found ..." ("a mapping", "the quoted string \"8\"", "the
  * integer 8", "null", ...). Returns buf. */
 const char *pelab_yaml_describe(char *buf, size_t cap, const pelab_yaml_node *n);
