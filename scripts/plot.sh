@@ -347,7 +347,7 @@ panel() {
     [ -n "$overlay" ] && dt=" dt $o"
     if [ "$scale" = log ]; then
       plots="${plots:+$plots, }$qf using 1:(\$2 > 0 ? \$2 : 1/0):3 with yerrorlines $sty$dt notitle"
-      [ -n "$floor" ] && plots="$plots, $qf using 1:(\$2 == 0 ? $floor : 1/0) with points $sty pt 6 ps 1.3 notitle"
+      [ -n "$floor" ] && plots="$plots, $qf using 1:(\$2 == 0 ? $floor : 1/0) with points $(sed 's/ pt [0-9]*//; s/ dt [0-9]*//' <<<"$sty") pt 6 ps 1.3 notitle"
     else
       plots="${plots:+$plots, }$qf using 1:2:3 with yerrorlines $sty$dt notitle"
     fi

@@ -285,6 +285,10 @@ static void test_heatmap_spec_parse(void) {
     ASSERT_EQ(spec.sel.mask, PELAB_MASK_CAUSAL);
     ASSERT_EQ(spec.sel.projection, PELAB_PROJECTION_IDENTITY);
     ASSERT_EQ(spec.sel.dtype, PELAB_DTYPE_F64);
+    char *sent[] = {"--sentence", "5", "--head", "2"};
+    ASSERT_EQ(pelab_heatmap_spec_parse(&spec, 4, sent, &err), PELAB_STATUS_OK);
+    ASSERT_EQ(spec.sel.sentence, 5);
+    ASSERT_EQ(spec.head, 2);
     char *bad1[] = {"--what", "weights"};
     ASSERT_EQ(pelab_heatmap_spec_parse(&spec, 2, bad1, &err), PELAB_STATUS_USAGE);
     ASSERT(strstr(err.msg, "attention, phi or logits, not 'weights'") != NULL);

@@ -76,6 +76,14 @@ int pelab_cli_report(int argc, char **argv) {
             return pelab_cli_usage_error("report: RESULTS and EXPERIMENT only ('%s' is extra)", argv[i]);
     }
     if (!dir) return pelab_cli_usage_error("report wants a RESULTS folder");
+    /* "experiments/x/" as "experiments/x": paths in the report read cleanly */
+    static char dir_buf[4096], exp_buf[4096];
+    snprintf(dir_buf, sizeof dir_buf, "%s", dir);
+    snprintf(exp_buf, sizeof exp_buf, "%s", experiment ? experiment : "");
+    for (size_t n = strlen(dir_buf); n > 1 && dir_buf[n - 1] == '/'; n--) dir_buf[n - 1] = '\0';
+    for (size_t n = strlen(exp_buf); n > 1 && exp_buf[n - 1] == '/'; n--) exp_buf[n - 1] = '\0';
+    dir = dir_buf;
+    if (experiment) experiment = exp_buf;
     struct stat st;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
         return pelab_cli_usage_error("report: '%s' is not a results folder", dir);

@@ -291,7 +291,7 @@ pelab_status pelab_heatmap_spec_parse(pelab_heatmap_spec *spec, int argc, char *
             if (!parse_int(val, 0, 1 << 20, &v))
                 return pelab_error_set(err, PELAB_STATUS_USAGE, "heatmap: %s is a whole number from 0, not '%s'", opt,
                                        val);
-            if (opt[3] == 'e') spec->head = (int)v;
+            if (strcmp(opt, "--head") == 0) spec->head = (int)v;
             else spec->sel.sentence = (int)v;
         } else if (strcmp(opt, "--mask") == 0 || strcmp(opt, "--projection") == 0 || strcmp(opt, "--dtype") == 0) {
             int found = -1, count = opt[2] == 'm' ? PELAB_MASK_COUNT : opt[2] == 'p' ? PELAB_PROJECTION_COUNT
@@ -723,7 +723,7 @@ static int find_config(pelab_config *cfg, char *size, size_t size_cap, const cha
     for (int k = 0; k < 3; k++) {
         const char *label = k == 0 ? "ci" : k == 1 ? "full" : "";
         if (k < 2 && !experiment) continue;
-        if (k < 2) snprintf(path, sizeof path, "%s/%s.yaml", experiment, label);
+        if (k < 2) snprintf(path, sizeof path, "%s%s%s.yaml", experiment, experiment[strlen(experiment) - 1] == '/' ? "" : "/", label);
         else if (config_path && config_path[0]) snprintf(path, sizeof path, "%s", config_path);
         else continue;
         pelab_error err;
@@ -859,12 +859,15 @@ static void write_heatmaps(sbuf *b, const report *rp) {
     for (int i = 0; i < rp->n_heat; i++) {
         const heatmap_row *h = &rp->heat[i];
         sb_puts(b, "### ");
-        sb_md(b, h->made.title[0] ? h->made.title : h->args);
+        if (h->made.title[0])
+            sb_md(b, h->made.title);
+        else
+            sb_printf(b, "`%s`", h->args);
         sb_puts(b, "\n\n");
         if (h->error[0]) {
-            sb_puts(b, "Not made (`heatmap.args`: ");
-            sb_md(b, h->args);
-            sb_puts(b, "): ");
+            sb_puts(b, "Not made (`heatmap.args`: `");
+            sb_puts(b, h->args);
+            sb_puts(b, "`): ");
             sb_md(b, h->error);
             sb_puts(b, "\n\n");
             continue;
