@@ -79,7 +79,8 @@ q qout "$out"; q qpal "$here/palette.gp"
   echo "set xrange [-0.5:$n - 0.5]; set yrange [$n - 0.5:-0.5]"
   if [ "$n" -le 10 ]; then echo "set xtics 0,1 font ',8'; set ytics 0,1 font ',8'"; else echo "set xtics font ',8'; set ytics font ',8'"; fi
   echo "set object 1 rectangle from graph 0,0 to graph 1,1 behind fillcolor rgb '#d9d9d9' fillstyle solid noborder"
-  echo "set xlabel 'key j' offset 0,0.8 font ',9'; set ylabel 'query i' offset 2.2,0 font ',9'"
+  if [ "$what" = phi ]; then xl='position q' yl='position p'; else xl='key j' yl='query i'; fi
+  echo "set xlabel '$xl' offset 0,0.8 font ',9'; set ylabel '$yl' offset 2.2,0 font ',9'"
   # the title, wrapped to the width
   wrapped=$(printf '%s' "$title" | fold -s -w $(( width / 7 )) | sed 's/ *$//' | awk '{ printf "%s%s", (NR > 1 ? "\\n" : ""), $0 }')
   q qt "$wrapped"
