@@ -9,7 +9,8 @@
 # Runs each experiment into results/NAME with --resume (a finished run is
 # reused, an interrupted one completed; about 40 minutes on 2 cores from
 # scratch), checks its claims (stops if one fails), and plots with
-# scripts/plot.sh into docs/figures/NAME-FAMILY.png. Needs gnuplot.
+# scripts/plot.sh into docs/figures/NAME-FAMILY.png; and draws the heatmap
+# of Phi(p, q) of every scheme into docs/figures/heatmap-phi.png. Needs gnuplot.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
@@ -36,6 +37,11 @@ figures() {
 
 figures scalability values attention gradients order geometry -- --where d_model=64 --where mask=none
 figures index-explosion values attention gradients -- --where projection=identity --where mask=none
+
+# the position similarity Phi(p, q) of every scheme (no run needed: it
+# depends on the scheme, n and d only)
+"$pelab" heatmap configs/default.yaml --what phi --seq-len 64 --d-model 64 --out results/heatmap-phi
+cp results/heatmap-phi/heatmap-phi.png docs/figures/heatmap-phi.png
 
 ls -l docs/figures/*.png
 for f in docs/figures/*.png; do

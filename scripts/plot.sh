@@ -1,47 +1,63 @@
 #!/usr/bin/env bash
 # scripts/plot.sh — figures from a pelab results.csv, with gnuplot.
 #
-#   scripts/plot.sh RESULTS [OUTDIR] [--where COL=VALUE]... [--each COL]...
-#                   [--all] [--format png|svg|both] [--title TEXT]
+#   scripts/plot.sh RESULTS [OUTDIR] [--x AXIS] [--overlay AXIS] [--where COL=VALUE]...
+#                   [--each COL]... [--all] [--format png|svg|both] [--title TEXT]
 #
 # RESULTS is a results folder (its results.csv) or the CSV file; OUTDIR
 # defaults to RESULTS/figures. For each metric family (values, attention,
-# gradients, order, and any other family `pelab metrics` lists) one figure:
-# one panel per metric of the family, the metric against seq_len on log
-# axes (log2 x; log y for magnitudes, linear for the bounded ones), one line
-# per scheme, error bars from the NAME_std column, and a panel with the key.
-# Only rows with status ok and a defined value are drawn; on log y axes only
-# positive values (a metric with none is drawn on a linear axis instead).
+# gradients, order, geometry: the families of `pelab metrics`) one figure:
+# one panel per metric of the family, the metric against the x axis (log2;
+# log y for magnitudes, linear for the bounded ones), one line per scheme,
+# error bars from the NAME_std column, and a panel with the key.
 #
-# Other axes: results often hold several values of d_model, heads, mask,
-# projection and dtype. A figure shows one combination, written in its title.
-# By default that is the FIRST value of each axis, in sweep order;
+# Honest by construction:
+# - a scheme has one colour and marker everywhere: line style K of
+#   scripts/plot/style.gp is the K-th scheme of the registry (`pelab
+#   schemes`); a named variant of a config (its type is in manifest.json's
+#   "config") takes its type's colour with an open marker and dashes;
+# - only rows with status ok are drawn; a scheme with no such row in the
+#   figure is not in its key, and the caption names it and why;
+# - an undefined (empty) value is not drawn, and the caption says which
+#   metric and scheme; on a log axis a 0 is drawn on the bottom edge with an
+#   open marker (a note in the panel says so) and a negative value is left
+#   out (the caption counts them); a metric with no positive value at all is
+#   drawn on a linear axis.
+#
+# Axes: --x seq_len (default), d_model or heads: the x axis. --overlay AXIS:
+# the values of AXIS share each panel as line styles (solid, dashed, ...).
+# The remaining axes (d_model, heads, mask, projection, dtype, and seq_len
+# when it is not x) make slices: a figure shows one slice, written in its
+# title. By default the FIRST value of each axis, in sweep order;
 # --where COL=VALUE picks another value, --each COL makes one set of figures
-# per value of COL, --all one set per combination of every axis. Under
-# sentence input every sentence is a point at its own length.
+# per value of COL, --all one set per slice (`pelab report` draws --all).
+# Under sentence input every sentence is a point at its own length.
 #
-# Writes OUTDIR/FAMILY[-COMBINATION].png and .svg, and OUTDIR/index.tsv (one
-# line per figure: family, png, svg, title) that `pelab report` reads.
-# Exit status: 0 figures written; 2 bad usage or unreadable results; 3 gnuplot
-# is not installed (one line on stderr says so; nothing is written).
+# Writes OUTDIR/FAMILY[-SLICE].png and .svg, and OUTDIR/index.tsv (one line
+# per figure: family, png, svg, title, slice, caption) that `pelab report`
+# reads. Exit status: 0 figures written; 2 bad usage or unreadable results;
+# 3 gnuplot is not installed (one line on stderr says so; nothing is written).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-usage() { sed -n '3,4p' "$0" | sed 's/^# *//' >&2; exit 2; }
+usage() { sed -n '3,5p' "$0" | sed 's/^# *//' >&2; exit 2; }
 die() { echo "plot.sh: $*" >&2; exit 2; }
 
 # ---- arguments ---------------------------------------------------------------
-results='' outdir='' format=both title='' all=0
+results='' outdir='' format=both title='' all=0 xaxis=seq_len overlay=''
 declare -a wheres=() eaches=()
 while [ $# -gt 0 ]; do
   case $1 in
     --where) [ $# -ge 2 ] || usage; [[ $2 == *=* ]] || die "--where wants COL=VALUE, not '$2'"; wheres+=("$2"); shift 2 ;;
     --each) [ $# -ge 2 ] || usage; eaches+=("$2"); shift 2 ;;
     --all) all=1; shift ;;
+    --x) [ $# -ge 2 ] || usage; xaxis=$2; shift 2
+         case $xaxis in seq_len|d_model|heads) ;; *) die "--x is seq_len, d_model or heads, not '$xaxis'" ;; esac ;;
+    --overlay) [ $# -ge 2 ] || usage; overlay=$2; shift 2 ;;
     --format) [ $# -ge 2 ] || usage; format=$2; shift 2
               case $format in png|svg|both) ;; *) die "--format is png, svg or both, not '$format'" ;; esac ;;
     --title) [ $# -ge 2 ] || usage; title=$2; shift 2 ;;
-    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,41p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) die "unknown option '$1'" ;;
     *) if [ -z "$results" ]; then results=$1; elif [ -z "$outdir" ]; then outdir=$1; else die "one RESULTS and one OUTDIR only ('$1' is extra)"; fi; shift ;;
   esac
@@ -52,6 +68,7 @@ csv=$results
 [ -r "$csv" ] || die "cannot read $csv"
 [ -n "$outdir" ] || outdir=$(dirname "$csv")/figures
 [ -n "$title" ] || title=$(basename "$(cd "$(dirname "$csv")" && pwd)")
+manifest=$(dirname "$csv")/manifest.json
 
 # ---- gnuplot ------------------------------------------------------------------
 if ! command -v gnuplot >/dev/null 2>&1; then
@@ -74,16 +91,14 @@ svg_term="svg enhanced font 'sans,10' background rgb 'white'"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# ---- metric families ----------------------------------------------------------
-# From `pelab metrics` when a pelab binary is at hand (PELAB_BIN, or pelab on
-# PATH); otherwise the families of this version, with any other metric
-# column in a family "other".
-families_file=$work/families
+# ---- the registries: metric families and schemes -------------------------------
+# From `pelab metrics` and `pelab schemes` when a pelab binary is at hand
+# (PELAB_BIN, or pelab on PATH); otherwise the lists of this version.
 bin=${PELAB_BIN:-$(command -v pelab || true)}
 if [ -n "$bin" ] && [ -x "$bin" ] && "$bin" metrics >"$work/metrics.txt" 2>/dev/null; then
-  awk 'NF >= 2 && $1 ~ /^[a-z0-9_]+$/ && $2 != "cost" { print $1, $2 }' "$work/metrics.txt" >"$families_file"
+  awk 'NF >= 2 && $1 ~ /^[a-z0-9_]+$/ && $2 != "cost" { print $1, $2 }' "$work/metrics.txt" >"$work/families"
 else
-  cat >"$families_file" <<'EOF'
+  cat >"$work/families" <<'EOF'
 pe_max_abs values
 pe_token_ratio values
 logit_max_abs attention
@@ -106,6 +121,38 @@ mono_spearman geometry
 sym_residual geometry
 EOF
 fi
+registry=()
+if [ -n "$bin" ] && [ -x "$bin" ] && "$bin" schemes >"$work/schemes.txt" 2>/dev/null; then
+  mapfile -t registry < <(awk '$1 ~ /^[a-z0-9_]+$/ && $2 ~ /^(none|append|add|rotate|bias)$/ { print $1 }' "$work/schemes.txt")
+fi
+[ ${#registry[@]} -gt 0 ] || registry=(none index index_norm sinusoidal onehot binary learned rope alibi t5)
+declare -A REG=()    # built-in name -> its line style (1-based registry position)
+for i in "${!registry[@]}"; do REG[${registry[$i]}]=$((i + 1)); done
+declare -A TYPE=()   # a config's named variant -> its built-in type (manifest.json "config")
+if [ -r "$manifest" ]; then
+  while IFS=$'\t' read -r name type; do TYPE[$name]=$type; done < <(
+    grep -o '"[A-Za-z0-9_.-]*": *{"type": *"[a-z0-9_]*"' "$manifest" | sed 's/^"\([^"]*\)": *{"type": *"\([^"]*\)"/\1\t\2/')
+fi
+# the marker of each line style of style.gp
+declare -A PT=()
+while read -r k p; do PT[$k]=$p; done < <(awk '$1 == "set" && $2 == "style" && $3 == "line" { for (i = 5; i <= NF; i++) if ($i == "pt") print $4, $(i + 1) }' "$here/plot/style.gp")
+# style NAME: the gnuplot line style of scheme NAME into $sty
+style() {
+  local name=$1 type=${TYPE[$1]:-$1} k p h c
+  if [ -n "${REG[$name]:-}" ]; then sty="ls ${REG[$name]}"; return; fi
+  if [ -n "${REG[$type]:-}" ]; then
+    # a variant: its type's colour, the open twin of its marker, dashes
+    # (unless --overlay uses the dashes)
+    k=${REG[$type]}; p=${PT[$k]:-7}
+    if [ "$p" -ge 5 ] && [ $((p % 2)) = 1 ]; then p=$((p - 1)); else p=6; fi
+    sty="ls $k pt $p"
+    [ -n "$overlay" ] || sty="$sty dt 2"
+    return
+  fi
+  # not a scheme pelab knows: black, a marker from its name
+  h=0; for ((c = 0; c < ${#name}; c++)); do h=$(( (h * 31 + $(printf '%d' "'${name:$c:1}")) % 6 )); done
+  sty="ls 12 pt $(( 4 + 2 * h ))"
+}
 
 # ---- one function per metric: its axis label and scale --------------------------
 # panel METRIC LABEL log|lin [YMIN YMAX] appends the metric's panel to the
@@ -133,25 +180,30 @@ plot_sym_residual()          { panel sym_residual "||Phi - Phi^T|| / ||Phi||" lo
 # a metric without its own function: log axis, its column name as label
 plot_generic()               { panel "$1" "$1" log; }
 
-
 # ---- the results: axes, schemes, metrics ------------------------------------------
-# (bash arrays and one awk pass: a figure costs a handful of processes)
 header=$(head -1 "$csv" | tr -d '\r')
 IFS=, read -r -a cols <<<"$header"
 declare -A COL=()
 for i in "${!cols[@]}"; do COL[${cols[$i]}]=$((i + 1)); done
-for c in scheme seq_len status; do [ -n "${COL[$c]:-}" ] || die "$csv has no column '$c': not a pelab results.csv?"; done
+for c in scheme seq_len status "$xaxis"; do [ -n "${COL[$c]:-}" ] || die "$csv has no column '$c': not a pelab results.csv?"; done
 metrics=()
 for c in "${cols[@]}"; do
   [[ $c == *_std ]] && continue
   [ -n "${COL[${c}_std]:-}" ] && metrics+=("$c")
 done
 [ ${#metrics[@]} -gt 0 ] || die "$csv has no metric columns (NAME with NAME_std)"
+case $xaxis in seq_len) xlabel='sequence length n' ;; d_model) xlabel='d_{model}' ;; heads) xlabel='heads' ;; esac
 axes=()
-for a in d_model heads mask projection dtype; do [ -n "${COL[$a]:-}" ] && axes+=("$a"); done
+for a in seq_len d_model heads mask projection dtype; do
+  [ "$a" = "$xaxis" ] && continue
+  [ "$a" = seq_len ] && [ -n "${COL[sentence]:-}" ] && [ -n "$(awk -F, -v c="${COL[sentence]}" 'NR > 1 && $c != "" { print; exit }' "$csv")" ] && continue
+  [ -n "${COL[$a]:-}" ] && axes+=("$a")
+done
+if [ -n "$overlay" ]; then
+  [[ " ${axes[*]} " == *" $overlay "* ]] || die "--overlay $overlay: not an axis of $csv (axes: ${axes[*]})"
+fi
 
-# the values of scheme and of each axis, in order of first appearance:
-# VALUES[col] is a newline-separated list
+# the values of scheme and of each axis, in order of first appearance
 declare -A VALUES=()
 while IFS=$'\t' read -r c v; do VALUES[$c]+="$v"$'\n'; done < <(
   awk -F, -v names="scheme ${axes[*]}" -v hdr="$header" '
@@ -159,23 +211,24 @@ while IFS=$'\t' read -r c v; do VALUES[$c]+="$v"$'\n'; done < <(
     NR > 1 { for (k = 1; k <= nn; k++) { x = $(col[nm[k]]); if (!seen[nm[k], x]++) print nm[k] "\t" x } }' "$csv")
 mapfile -t schemes < <(printf '%s' "${VALUES[scheme]:-}")
 [ ${#schemes[@]} -gt 0 ] || die "$csv has no rows"
-declare -A GIDX=()   # scheme -> its line style: position in the whole file
-for i in "${!schemes[@]}"; do GIDX[${schemes[$i]}]=$((i + 1)); done
+ovals=()
+[ -n "$overlay" ] && mapfile -t ovals < <(printf '%s' "${VALUES[$overlay]}")
 
-# ---- which combinations of the other axes ------------------------------------------
+# ---- which slices ------------------------------------------------------------------------
 for w in "${wheres[@]+"${wheres[@]}"}"; do
   k=${w%%=*}; v=${w#*=}
   [[ " ${axes[*]} " == *" $k "* ]] || die "--where $k: not an axis of $csv (axes: ${axes[*]})"
+  [ "$k" != "$overlay" ] || die "--where $k: $k is the --overlay axis"
   [[ $'\n'"${VALUES[$k]}" == *$'\n'"$v"$'\n'* ]] || die "--where $k=$v: $k has no value '$v' (values: $(printf '%s' "${VALUES[$k]}" | tr '\n' ' ' | sed 's/ $//'))"
 done
 for e in "${eaches[@]+"${eaches[@]}"}"; do
   [[ " ${axes[*]} " == *" $e "* ]] || die "--each $e: not an axis of $csv (axes: ${axes[*]})"
 done
-# combos: lines of "axis=value axis=value ..."
 combos=('')
 declare -A NOTE=()   # axis -> " (of 16, 64)" when it has several values
 declare -A VARY=()   # axis -> 1 when the figures take several of its values
 for a in "${axes[@]}"; do
+  [ "$a" = "$overlay" ] && continue
   mapfile -t vals < <(printf '%s' "${VALUES[$a]}")
   if [ ${#vals[@]} -gt 1 ]; then NOTE[$a]=" (of $(IFS=,; echo "${vals[*]}" | sed 's/,/, /g'))"; else NOTE[$a]=''; fi
   pick=()
@@ -189,43 +242,61 @@ for a in "${axes[@]}"; do
   combos=("${next[@]}")
 done
 
-# ---- extraction: one data file per (metric, scheme) -----------------------------------
-# extract COMBO DIR: one awk pass over the rows (sorted by seq_len) with status ok that match
-# COMBO writes DIR/METRIC.K ("seq_len mean std" of the K-th scheme of the
-# whole file, defined values only), DIR/schemes (the schemes present, as
-# "K name"), DIR/positive (metrics with a value > 0) and DIR/xrange.
+# ---- extraction ----------------------------------------------------------------------------
+# extract COMBO DIR: one awk pass over the rows of COMBO (sorted by x) writes
+#   DIR/METRIC.K.O   "x mean std" of the K-th scheme (order of the file) and
+#                    the O-th overlay value (1 without --overlay), defined values
+#   DIR/present      "K name" of the schemes with a row with status ok
+#   DIR/stats        "METRIC minpos zeros negatives" over every scheme
+#   DIR/undefined    "METRIC name" for each scheme with an undefined value
+#   DIR/zeroes       "METRIC name" for each scheme with a value of 0
+#   DIR/notok        "name<TAB>status" of each scheme without a row with status ok
+#   DIR/xrange       "lo hi"
 extract() {
   local combo=$1 dir=$2 spec='' a v
   for kv in $combo; do a=${kv%%=*}; v=${kv#*=}; spec="$spec${COL[$a]}=$v;"; done
   mkdir -p "$dir"
-  awk -F, -v spec="$spec" -v dir="$dir" -v ms="${metrics[*]}" -v order="$(printf '%s' "${VALUES[scheme]}" | tr '\n' '\034')" \
-      -v sc="${COL[scheme]}" -v nc="${COL[seq_len]}" -v st="${COL[status]}" -v hdr="$header" '
+  awk -F, -v spec="$spec" -v dir="$dir" -v ms="${metrics[*]}" \
+      -v order="$(printf '%s' "${VALUES[scheme]}" | tr '\n' '\034')" \
+      -v oc="${overlay:+${COL[$overlay]}}" -v oorder="$(printf '%s\034' "${ovals[@]+"${ovals[@]}"}")" \
+      -v sc="${COL[scheme]}" -v xc="${COL[$xaxis]}" -v st="${COL[status]}" -v hdr="$header" '
     BEGIN {
       n = split(spec, parts, ";"); nf = 0
       for (i = 1; i <= n; i++) if (parts[i] != "") { eq = index(parts[i], "="); fc[++nf] = substr(parts[i], 1, eq - 1) + 0; fv[nf] = substr(parts[i], eq + 1) }
       nh = split(hdr, h, ","); for (i = 1; i <= nh; i++) col[h[i]] = i
       nm = split(ms, m, " ")
       ns = split(order, so, "\034"); for (i = 1; i <= ns; i++) gid[so[i]] = i
+      no = split(oorder, oo, "\034"); for (i = 1; i <= no; i++) oid[oo[i]] = i
     }
     {
       for (i = 1; i <= nf; i++) if ($(fc[i]) != fv[i]) next
-      if ($st != "ok") next
-      k = gid[$sc]; present[k] = $sc
-      x = $nc + 0; if (!havex || x < xlo) xlo = x; if (!havex || x > xhi) xhi = x; havex = 1
+      k = gid[$sc]; name[k] = $sc
+      if ($st != "ok") { if (!(k in bad)) bad[k] = $st; next }
+      ok[k] = 1
+      o = oc == "" ? 1 : oid[$oc]
+      x = $xc + 0; if (!havex || x < xlo) xlo = x; if (!havex || x > xhi) xhi = x; havex = 1
       for (j = 1; j <= nm; j++) {
         c = col[m[j]]; s = col[m[j] "_std"]; y = $c
-        if (y == "" || y == "nan" || y == "inf" || y == "-inf") continue
-        if (y + 0 > 0) pos[m[j]] = 1
-        print $nc, y, ($s == "" ? 0 : $s) > (dir "/" m[j] "." k)
+        if (y == "") { undef[m[j], k] = 1; continue }
+        if (y == "nan" || y == "inf" || y == "-inf") { undef[m[j], k] = 1; continue }
+        y += 0
+        if (y > 0 && (!(m[j] in minpos) || y < minpos[m[j]])) minpos[m[j]] = y
+        if (y == 0) { zeros[m[j]]++; if (!((m[j], k) in zs)) { zs[m[j], k] = 1; print m[j], $sc > (dir "/zeroes") } }
+        if (y < 0) neg[m[j]]++
+        print $xc, $c, ($s == "" ? 0 : $s) > (dir "/" m[j] "." k "." o)
       }
     }
     END {
-      for (k = 1; k <= ns; k++) if (k in present) print k, present[k] > (dir "/schemes")
-      for (j in pos) print j > (dir "/positive")
+      for (k = 1; k <= ns; k++) if (k in ok) print k, name[k] > (dir "/present")
+      for (k = 1; k <= ns; k++) if ((k in name) && !(k in ok)) print name[k] "\t" bad[k] > (dir "/notok")
+      for (j = 1; j <= nm; j++) {
+        print m[j], (m[j] in minpos ? minpos[m[j]] : "-"), zeros[m[j]] + 0, neg[m[j]] + 0 > (dir "/stats")
+        for (k = 1; k <= ns; k++) if ((m[j], k) in undef) print m[j], name[k] > (dir "/undefined")
+      }
       if (!havex) { xlo = 1; xhi = 2 } else if (xlo == xhi) xhi = 2 * xlo
       print xlo, xhi > (dir "/xrange")
-    }' < <(tail -n +2 "$csv" | tr -d '\r' | sort -t, -s -g -k"${COL[seq_len]},${COL[seq_len]}")
-  touch "$dir/schemes" "$dir/positive"
+    }' < <(tail -n +2 "$csv" | tr -d '\r' | sort -t, -s -g -k"${COL[$xaxis]},${COL[$xaxis]}")
+  touch "$dir/present" "$dir/undefined" "$dir/notok" "$dir/stats" "$dir/zeroes"
   return 0
 }
 
@@ -234,19 +305,21 @@ extract() {
 # command substitution: a fork per string made figures slow)
 q() { local t=${2//\'/\'\'}; printf -v "$1" "'%s'" "$t"; }
 
-# panel METRIC LABEL log|lin [YMIN YMAX]: on a log axis only positive values
-# are drawn; a metric with no positive value at all is drawn on a linear axis
-# (say, a residual that is exactly 0 for every scheme).
+# panel METRIC LABEL log|lin [YMIN YMAX]: see the header for zeros,
+# negatives and undefined values on log axes.
 panel() {
-  local metric=$1 label=$2 scale=$3 ymin=${4:-} ymax=${5:-} plots='' sel name f files=() ycol='2' qt ql qf qn
+  local metric=$1 label=$2 scale=$3 ymin=${4:-} ymax=${5:-} plots='' sel name f o files=() qt ql qf qn
+  local minpos zeros negs floor
+  read -r _ minpos zeros negs < <(grep "^$metric " "$data_dir/stats" || echo "$metric - 0 0")
   while read -r sel name; do
-    f=$data_dir/$metric.$sel
-    [ -s "$f" ] && files+=("$sel $name")
-  done <"$data_dir/schemes"
-  if [ "$scale" = log ] && [ ${#files[@]} -gt 0 ] && [[ $'\n'"$positive" != *$'\n'"$metric"$'\n'* ]]; then
+    for o in "${!oidx[@]}"; do
+      f=$data_dir/$metric.$sel.${oidx[$o]}
+      [ -s "$f" ] && files+=("$sel ${oidx[$o]} $name")
+    done
+  done <"$data_dir/present"
+  if [ "$scale" = log ] && [ ${#files[@]} -gt 0 ] && [ "$minpos" = - ]; then
     scale=lin; label="$label (linear: no positive value)"
   fi
-  [ "$scale" = log ] && ycol='($2 > 0 ? $2 : 1/0)'
   {
     q qt "$metric"; q ql "$label"
     echo "set title $qt noenhanced"
@@ -255,11 +328,29 @@ panel() {
     if [ "$scale" = log ]; then echo "set logscale y 10; set format y '10^{%L}'"; else echo "unset logscale y; set format y '%g'"; fi
     if [ -n "$ymin" ]; then echo "set yrange [$ymin:$ymax]"; else echo "set yrange [*:*]"; fi
   } >>"$fig_gp"
+  floor=''
+  if [ "$scale" = log ] && [ "$zeros" -gt 0 ]; then
+    # the floor: one decade below the smallest positive value, on a power of 10
+    floor=$(awk -v m="$minpos" 'BEGIN { e = int(log(m) / log(10)); if (10 ^ e > m) e--; printf "%.17g", 10 ^ (e - 1) }')
+    echo "set yrange [$floor:*]" >>"$fig_gp"
+    q qt "$metric  (○ on the bottom edge: 0)"
+    echo "set title $qt noenhanced" >>"$fig_gp"
+    zero_notes+=("$metric ($(awk -v m="$metric" '$1 == m { printf "%s%s", (n++ ? ", " : ""), $2 }' "$data_dir/zeroes"))")
+  fi
+  [ "$scale" = log ] && [ "$negs" -gt 0 ] && neg_notes+=("$metric ($negs)")
   for entry in "${files[@]+"${files[@]}"}"; do
-    sel=${entry%% *}; name=${entry#* }
-    f=$data_dir/$metric.$sel
-    q qf "$f"; q qn "$name"
-    plots="${plots:+$plots, }$qf using 1:$ycol:3 with yerrorlines ls $(( (sel - 1) % 12 + 1 )) title $qn"
+    read -r sel o name <<<"$entry"
+    f=$data_dir/$metric.$sel.$o
+    q qf "$f"
+    style "$name"
+    local dt=''
+    [ -n "$overlay" ] && dt=" dt $o"
+    if [ "$scale" = log ]; then
+      plots="${plots:+$plots, }$qf using 1:(\$2 > 0 ? \$2 : 1/0):3 with yerrorlines $sty$dt notitle"
+      [ -n "$floor" ] && plots="$plots, $qf using 1:(\$2 == 0 ? $floor : 1/0) with points $(sed 's/ pt [0-9]*//; s/ dt [0-9]*//' <<<"$sty") pt 6 ps 1.3 notitle"
+    else
+      plots="${plots:+$plots, }$qf using 1:2:3 with yerrorlines $sty$dt notitle"
+    fi
   done
   if [ -z "$plots" ]; then
     echo "set label 1 'undefined for every scheme' at graph 0.5, 0.5 center" >>"$fig_gp"
@@ -270,32 +361,51 @@ panel() {
   echo "unset label" >>"$fig_gp"
 }
 
-# key_panel: the schemes and their styles, alone in the last panel
+# key_panel: the schemes of this figure with their styles, and the overlay's
+# line styles, alone in the last panel
 key_panel() {
-  local plots='' k qn
-  for k in "${!schemes[@]}"; do
-    q qn "${schemes[$k]}"
-    plots="${plots:+$plots, }NaN with linespoints ls $(( k % 12 + 1 )) title $qn"
-  done
+  local plots='' sel name qn o
+  while read -r sel name; do
+    q qn "$name"; style "$name"
+    plots="${plots:+$plots, }NaN with linespoints $sty title $qn"
+  done <"$data_dir/present"
+  if [ -n "$overlay" ]; then
+    for o in "${!ovals[@]}"; do
+      q qn "$overlay=${ovals[$o]}"
+      plots="${plots:+$plots, }NaN with lines lc rgb '#333333' lw 2 dt $((o + 1)) title $qn"
+    done
+  fi
+  [ -n "$plots" ] || plots="NaN notitle"
   cat >>"$fig_gp" <<EOF
-unset title; unset xlabel; unset ylabel; unset logscale; unset grid; unset border; unset tics
+unset title; unset xlabel; unset ylabel; unset logscale; unset grid; unset border; unset tics; unset label
 set xrange [0:1]; set yrange [0:1]
-set key center center vertical maxrows 12 samplen 3 spacing 1.2 noenhanced
+set key center center vertical maxrows 14 samplen 3 spacing 1.2 noenhanced
 plot $plots
 EOF
+}
+
+# wrap TEXT WIDTH: TEXT broken at "; " into lines of at most WIDTH characters,
+# joined by the two characters \n (for a gnuplot double-quoted string)
+wrap() {
+  awk -v w="$2" -v t="$1" 'BEGIN {
+    n = split(t, p, "; "); line = ""; out = ""
+    for (i = 1; i <= n; i++) {
+      piece = p[i] (i < n ? ";" : "")
+      if (line != "" && length(line) + 1 + length(piece) > w) { out = out (out == "" ? "" : "\\n") line; line = piece }
+      else line = line (line == "" ? "" : " ") piece
+    }
+    out = out (out == "" ? "" : "\\n") line; printf "%s", out }'
 }
 
 index_tsv=$outdir/index.tsv
 mkdir -p "$outdir"
 : >"$work/index.tsv"
-# families in the order `pelab metrics` gives them; metrics of the results
-# that no family lists go to "other"
 declare -A FAMILY=()
 fams=()
 while read -r m f; do
   FAMILY[$m]=$f
   [[ " ${fams[*]+"${fams[*]}"} " == *" $f "* ]] || fams+=("$f")
-done <"$families_file"
+done <"$work/families"
 for m in "${metrics[@]}"; do
   [ "$m" = time_s ] && continue
   if [ -z "${FAMILY[$m]:-}" ]; then
@@ -303,43 +413,56 @@ for m in "${metrics[@]}"; do
     [[ " ${fams[*]} " == *" other "* ]] || fams+=(other)
   fi
 done
+oidx=(1)
+if [ -n "$overlay" ]; then oidx=(); for o in "${!ovals[@]}"; do oidx+=($((o + 1))); done; fi
 
 made=0
 for combo in "${combos[@]}"; do
-  tag=''
-  note=''
+  tag='' note='' slice=''
   for kv in $combo; do
     a=${kv%%=*}; v=${kv#*=}
     [ -z "$v" ] && continue
-    note="$note${note:+, }$a=$v${NOTE[$a]}"
-    [ -n "${VARY[$a]:-}" ] && tag="$tag-$a$v"
+    note="$note${note:+; }$a=$v${NOTE[$a]}"
+    if [ -n "${VARY[$a]:-}" ]; then tag="$tag-$a$v"; slice="$slice${slice:+, }$a=$v"; fi
   done
+  [ -n "$overlay" ] && note="$note${note:+; }$overlay: line styles"
   data_dir=$work/data$tag
   extract "$combo" "$data_dir"
   read -r x_lo x_hi <"$data_dir/xrange"
-  positive=$(<"$data_dir/positive")$'\n'
   for fam in "${fams[@]}"; do
     fam_metrics=()
-    for m in "${metrics[@]}"; do
-      [ "${FAMILY[$m]:-}" = "$fam" ] && fam_metrics+=("$m")
-    done
+    for m in "${metrics[@]}"; do [ "${FAMILY[$m]:-}" = "$fam" ] && fam_metrics+=("$m"); done
     [ ${#fam_metrics[@]} -gt 0 ] || continue
     panels=$(( ${#fam_metrics[@]} + 1 ))
     if [ $panels -le 3 ]; then rows=1; ncol=$panels; elif [ $panels -le 4 ]; then rows=2; ncol=2; else rows=$(( (panels + 2) / 3 )); ncol=3; fi
-    width=$(( ncol * 430 )); height=$(( rows * 340 + 60 ))
+    width=$(( ncol * 430 ))
+    sub=$(wrap "${note:-all rows}" $(( width / 10 )))
+    sublines=$(awk -v s="$sub" 'BEGIN { print gsub(/\\n/, "", s) + 1 }')
+    head_px=$(( 56 + 26 * (sublines + 1) ))
+    height=$(( rows * 340 + head_px ))
     fig_gp=$work/fig$tag-$fam.gp
-    ftitle="$title: $fam${note:+ — $note}"
+    zero_notes=() neg_notes=()
     {
-      q qs "$here/plot/style.gp"; q qt "$title: $fam"; q qn "${note:-all rows}"
+      q qs "$here/plot/style.gp"; q qt "$title: $fam"
       echo "load $qs"
-      echo "set multiplot layout $rows,$ncol title $qt.\"\\n\".$qn noenhanced font ',12'"
+      echo "set multiplot layout $rows,$ncol title $qt.\"\\n$sub\" noenhanced font ',12' margins $(awk -v w=$width 'BEGIN { printf "%.4f", 80 / w }'),0.98,$(awk -v h=$height 'BEGIN { printf "%.4f", 45 / h }'),$(awk -v h=$height -v p=$head_px 'BEGIN { printf "%.4f", 1 - p / h }') spacing 0.09,0.14"
     } >"$fig_gp"
     for m in "${fam_metrics[@]}"; do
-      echo "set xrange [*:*]; set xlabel 'sequence length n'; set border 3; set tics; set grid" >>"$fig_gp"
+      echo "set xrange [*:*]; set xlabel '$xlabel'; set border 3; set tics; set grid" >>"$fig_gp"
       if declare -F "plot_$m" >/dev/null; then "plot_$m"; else plot_generic "$m"; fi
     done
     key_panel
     echo "unset multiplot" >>"$fig_gp"
+    # the caption: what is not drawn, and why
+    caption=''
+    if [ -s "$data_dir/notok" ]; then
+      caption="Not in the key (no cell ran in this slice): $(awk -F'\t' '{ printf "%s%s (%s)", (NR > 1 ? "; " : ""), $1, $2 }' "$data_dir/notok")."
+    fi
+    undef=$(awk -v ms=" ${fam_metrics[*]} " 'index(ms, " " $1 " ") { a[$1] = a[$1] (a[$1] == "" ? "" : ", ") $2; if (!($1 in seen)) { seen[$1] = 1; o[++n] = $1 } }
+      END { for (i = 1; i <= n; i++) printf "%s%s for %s", (i > 1 ? "; " : ""), o[i], a[o[i]] }' "$data_dir/undefined")
+    [ -n "$undef" ] && caption="${caption:+$caption }Undefined, so not drawn: $undef."
+    [ ${#zero_notes[@]} -gt 0 ] && caption="${caption:+$caption }Zeros on a log axis, drawn on its bottom edge with an open circle: $(IFS=';'; echo "${zero_notes[*]}" | sed 's/;/; /g')."
+    [ ${#neg_notes[@]} -gt 0 ] && caption="${caption:+$caption }Negative values left out of a log axis: ${neg_notes[*]}."
     base=$fam$tag
     run_gp=$work/run$tag-$fam.gp
     q qpng "$outdir/$base.png"; q qsvg "$outdir/$base.svg"; q qfig "$fig_gp"
@@ -360,7 +483,7 @@ for combo in "${combos[@]}"; do
     png=''; svg=''
     [ "$format" != svg ] && png=$base.png
     [ "$format" != png ] && svg=$base.svg
-    printf '%s\t%s\t%s\t%s\n' "$fam" "$png" "$svg" "$ftitle" >>"$work/index.tsv"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$fam" "$png" "$svg" "$title: $fam${note:+ — $note}" "$slice" "$caption" >>"$work/index.tsv"
     made=$((made + 1))
   done
 done

@@ -59,5 +59,11 @@ PELAB_CLI_COMMAND(bench)
 PELAB_CLI_COMMAND(check)
 PELAB_CLI_COMMAND(report)
 PELAB_CLI_COMMAND(geometry)
+PELAB_CLI_COMMAND(heatmap)
+
+/* The scripts folder: $PELAB_SCRIPTS, else the source tree's scripts/ (src/cli/report.c). */
+const char *pelab_cli_scripts_dir(void);
+/* This executable's path, for the scripts' PELAB_BIN; NULL when unknown. */
+const char *pelab_cli_self(void);
 
 #endif /* PELAB_CLI_H */

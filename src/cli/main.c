@@ -31,6 +31,8 @@ static const char *g_usage =
     "  metrics               the metric columns of results.csv\n"
     "  geometry --scheme S --d-model D [--seq-len N]\n"
     "                        position similarity curves and geometry metrics of a scheme\n"
+    "  heatmap CONFIG [--scheme S] [--what attention|phi|logits] [--seq-len N] [--head H] [--out DIR]\n"
+    "                        the attention weights, logits or position similarity of one cell, as CSV and PNG\n"
     "  bench [--seq-len N] [--d-model D] [--heads H] [--threads T] [--dtype f32|f64] [--backward]\n"
     "                        GFLOP/s of the attention engine against the machine's peak and BLAS\n"
     "  check EXPERIMENT RESULTS\n"
@@ -58,6 +60,7 @@ static const struct {
     {"check", pelab_cli_check, pelab_cli_check_help},
     {"report", pelab_cli_report, pelab_cli_report_help},
     {"geometry", pelab_cli_geometry, pelab_cli_geometry_help},
+    {"heatmap", pelab_cli_heatmap, pelab_cli_heatmap_help},
 };
 
 /* glibc hands blocks over its mmap threshold (128 KiB, adapting) back to

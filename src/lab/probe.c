@@ -56,6 +56,20 @@ double pelab_cell_loss_grads(double *dWq, double *dWk, double *dWv, double *dE, 
     return loss;
 }
 
+void pelab_probe_operands_get(pelab_probe_operands *o, const pelab_config *cfg, const pelab_cell *c, int trial) {
+    memset(o, 0, sizeof *o);
+    o->dtype = c->dtype;
+    if (c->dtype == PELAB_DTYPE_F32)
+        operands_f32(o, cfg, c, trial);
+    else
+        operands_f64(o, cfg, c, trial);
+}
+
+void pelab_probe_operands_free(pelab_probe_operands *o) {
+    free(o->q), free(o->k), free(o->v), free(o->bias);
+    memset(o, 0, sizeof *o);
+}
+
 void pelab_trial_run(pelab_trial_result *r, const pelab_config *cfg, const pelab_cell *c, int trial) {
     if (c->dtype == PELAB_DTYPE_F32)
         trial_f32(r, NULL, cfg, c, trial);

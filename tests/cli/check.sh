@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# pelab check and pelab report: verdict lines and exit codes, a deliberately
-# broken claim (exit 1, with the row and value), claims files with errors
-# (exit 2, located), the report with figures, without gnuplot, and without
-# figures; scripts/plot.sh on its own.
+# pelab check: verdict lines and exit codes, a deliberately broken claim
+# (exit 1, with the row and value), claims files with errors (exit 2,
+# located). pelab report, scripts/plot.sh and pelab heatmap are tested by
+# tests/cli/report.sh.
 source "$(dirname "$0")/lib.bash"
 exp=$SRC/experiments/order-blindness
 
@@ -60,55 +60,4 @@ expect_exit 2 "check of a missing claims file" "$PELAB" check "$TMP/nowhere" "$T
 expect_exit 1 "check against missing results" "$PELAB" check "$exp" "$TMP/nowhere"
 check "missing results named" grep -q "nowhere" "$TMP/err"
 expect_exit 0 "check --help" "$PELAB" check --help
-expect_exit 0 "report --help" "$PELAB" report --help
-
-# --- report with figures ------------------------------------------------------------------
-if command -v gnuplot >/dev/null 2>&1; then
-  expect_exit 0 "report with figures" "$PELAB" report "$TMP/r" "$exp"
-  for f in report.md report.html figures/index.tsv figures/values.png figures/values.svg figures/order.png; do
-    check "report wrote $f" test -s "$TMP/r/$f"
-  done
-  check "PNG files are PNG" sh -c "head -c 8 '$TMP/r/figures/order.png' | od -c | grep -q 'P   N   G'"
-  check "html shows the figures" grep -q '<img src="figures/order.png"' "$TMP/r/report.html"
-  check "md shows the figures" grep -q '](figures/order.png)' "$TMP/r/report.md"
-else
-  echo "(gnuplot is not installed: the report-with-figures checks are skipped)"
-fi
-check "report has the question" grep -q '^## Question' "$TMP/r/report.md"
-check "report has the verdicts" grep -q "^## Claims: $n_claims of $n_claims hold" "$TMP/r/report.md"
-check "report html has the verdicts" grep -q 'class="holds">holds</span>' "$TMP/r/report.html"
-check "report has the manifest's config hash" grep -q '^- config_hash: [0-9a-f]\{16\}' "$TMP/r/report.md"
-check "report html is one document" test "$(grep -c '</html>' "$TMP/r/report.html")" -eq 1
-
-# --- report without gnuplot: a PATH with every tool but gnuplot ----------------------------
-mkdir -p "$TMP/bin"
-for d in /usr/local/bin /usr/bin /bin; do ln -s "$d"/* "$TMP/bin/" 2>/dev/null || true; done
-rm -f "$TMP/bin"/gnuplot*
-cp -r "$TMP/r" "$TMP/r2" && rm -rf "$TMP/r2/figures" "$TMP/r2/report.md" "$TMP/r2/report.html"
-expect_exit 3 "plot.sh without gnuplot exits 3" env PATH="$TMP/bin" bash "$SRC/scripts/plot.sh" "$TMP/r2"
-check "plot.sh says gnuplot is not installed, in one line" test "$(cat "$TMP/err")" = "plot.sh: gnuplot is not installed: no figures (apt-get install gnuplot-nox)"
-expect_exit 0 "report without gnuplot still writes the report" env PATH="$TMP/bin" "$PELAB" report "$TMP/r2" "$exp"
-check "report without gnuplot: report.md and report.html" test -s "$TMP/r2/report.md" -a -s "$TMP/r2/report.html"
-check "report without gnuplot says why there are no figures" grep -q 'No figures: no figures: gnuplot is not installed' "$TMP/r2/report.md"
-check "report without gnuplot: the user is told" grep -q 'gnuplot is not installed' "$TMP/err"
-
-# --- report --no-figures, without an experiment, and with a broken claims file -------------
-expect_exit 0 "report --no-figures without an experiment" "$PELAB" report "$TMP/r2" --no-figures
-check "report without an experiment has no claims section" sh -c "! grep -q '^## Claims' '$TMP/r2/report.md'"
-check "report without an experiment still has the table" grep -q '^## Every metric at the largest sequence length' "$TMP/r2/report.md"
-before=$(md5sum <"$TMP/r2/report.md")
-mkdir -p "$TMP/badexp" && cp "$SRC/tests/claims/bad/unknown_key.yaml" "$TMP/badexp/claims.yaml"
-expect_exit 2 "report with an invalid claims file exits 2" "$PELAB" report "$TMP/r2" "$TMP/badexp"
-check "report names the error's place" grep -q "badexp/claims.yaml:3:3: unknown key 'wher'" "$TMP/err"
-expect_exit 2 "report of a missing folder" "$PELAB" report "$TMP/nowhere"
-check "an invalid claims file leaves the report as it was" test "$(md5sum <"$TMP/r2/report.md")" = "$before"
-
-# --- plot.sh options ---------------------------------------------------------------------------
-if command -v gnuplot >/dev/null 2>&1; then
-  expect_exit 0 "plot.sh --each projection --format png" bash "$SRC/scripts/plot.sh" "$TMP/r" "$TMP/figs" --each projection --format png
-  check "one figure set per projection" test -s "$TMP/figs/order-projectionidentity.png" -a -s "$TMP/figs/order-projectionrandom.png"
-  check "png only" sh -c "! ls '$TMP/figs'/*.svg 2>/dev/null | grep -q ."
-  expect_exit 2 "plot.sh --where on an unknown value" bash "$SRC/scripts/plot.sh" "$TMP/r" "$TMP/figs" --where mask=bogus
-  check "plot.sh names the values" grep -q "mask has no value 'bogus' (values: none causal)" "$TMP/err"
-fi
 finish

@@ -54,4 +54,19 @@ void pelab_cell_timing_calibrate(pelab_cell_timing *t);
 /* Estimated seconds one thread takes for cell c. */
 double pelab_cell_seconds(const pelab_cell *c, int trials, const pelab_cell_timing *t);
 
+/* What trial `trial` of cell c hands the attention kernel, in the cell's
+ * dtype (float arrays for f32 cells, double for f64): q, k, v (n, D) after
+ * the encoding, the projection and RoPE, and the logit bias (H, 2n-1) or
+ * NULL. For pictures of that attention (pelab/lab/heatmap.h), which then
+ * run the reference kernel on exactly these operands. Free with
+ * pelab_probe_operands_free. */
+typedef struct pelab_probe_operands {
+    pelab_dtype dtype;
+    int n, D, H, causal;
+    void *q, *k, *v, *bias;
+} pelab_probe_operands;
+
+void pelab_probe_operands_get(pelab_probe_operands *o, const pelab_config *cfg, const pelab_cell *c, int trial);
+void pelab_probe_operands_free(pelab_probe_operands *o);
+
 #endif /* PELAB_LAB_PROBE_H */
