@@ -2,6 +2,7 @@
  * similarity of one cell per scheme, as CSV and a picture. The matrices are
  * pelab_heatmap_compute's (src/lab/heatmap.c), the files and the drawing
  * pelab_heatmaps_write's (src/study/report.c, scripts/plot/heatmap.sh). */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -33,23 +34,24 @@ const char pelab_cli_heatmap_help[] =
     "config, or a cell that cannot run (the reason is given).\n";
 
 int pelab_cli_heatmap(int argc, char **argv) {
-    const char *config = NULL, *out = "heatmaps";
-    char *rest[128];
+    /* the command line's conventions (pelab_cli_parse), then the options as
+     * pairs for the heatmap spec (the reader heatmap.args lines use too) */
+    static const char *const names[] = {"--scheme", "--what", "--seq-len", "--d-model", "--heads", "--head",
+                                        "--sentence", "--mask", "--projection", "--dtype", "--out"};
+    enum { N_OPTS = (int)(sizeof names / sizeof *names) };
+    pelab_cli_opt opts[N_OPTS];
+    for (int k = 0; k < N_OPTS; k++) opts[k].name = names[k], opts[k].has_value = 1, opts[k].value = NULL;
+    const char *pos[1];
+    int n_pos = 0;
+    if (pelab_cli_parse("heatmap", argc, argv, opts, N_OPTS, pos, 1, &n_pos)) return 2;
+    const char *config = n_pos ? pos[0] : NULL, *out = opts[N_OPTS - 1].value ? opts[N_OPTS - 1].value : "heatmaps";
+    char *rest[2 * N_OPTS];
     int nrest = 0;
-    for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--out") == 0) {
-            if (i + 1 >= argc) return pelab_cli_usage_error("heatmap: --out wants a folder");
-            out = argv[++i];
-        } else if (argv[i][0] == '-') {
-            if (nrest + 2 > 128) return pelab_cli_usage_error("heatmap: too many options");
-            rest[nrest++] = argv[i];
-            if (i + 1 < argc) rest[nrest++] = argv[++i];
-        } else if (!config) {
-            config = argv[i];
-        } else {
-            return pelab_cli_usage_error("heatmap: one CONFIG only ('%s' is extra)", argv[i]);
+    for (int k = 0; k < N_OPTS - 1; k++)
+        if (opts[k].value) {
+            rest[nrest++] = (char *)(uintptr_t)names[k];
+            rest[nrest++] = (char *)(uintptr_t)opts[k].value;
         }
-    }
     if (!config) return pelab_cli_usage_error("heatmap: which CONFIG?");
     pelab_heatmap_spec spec;
     pelab_error err;

@@ -4,6 +4,9 @@
 #define _POSIX_C_SOURCE 200809L
 #endif
 
+#if !defined(_XOPEN_SOURCE)
+#define _XOPEN_SOURCE 700 /* realpath */
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,20 +64,12 @@ const char *pelab_cli_self(void) {
 }
 
 int pelab_cli_report(int argc, char **argv) {
-    const char *dir = NULL, *experiment = NULL;
-    int figures = 1;
-    for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--no-figures") == 0)
-            figures = 0;
-        else if (argv[i][0] == '-' && argv[i][1])
-            return pelab_cli_usage_error("report: unknown option '%s'", argv[i]);
-        else if (!dir)
-            dir = argv[i];
-        else if (!experiment)
-            experiment = argv[i];
-        else
-            return pelab_cli_usage_error("report: RESULTS and EXPERIMENT only ('%s' is extra)", argv[i]);
-    }
+    pelab_cli_opt opts[] = {{"--no-figures", 0, NULL}};
+    const char *pos[2] = {NULL, NULL};
+    int n_pos = 0;
+    if (pelab_cli_parse("report", argc, argv, opts, 1, pos, 2, &n_pos)) return 2;
+    const char *dir = pos[0], *experiment = pos[1];
+    int figures = opts[0].value == NULL;
     if (!dir) return pelab_cli_usage_error("report wants a RESULTS folder");
     /* "experiments/x/" as "experiments/x": paths in the report read cleanly */
     static char dir_buf[4096], exp_buf[4096];
@@ -98,6 +93,7 @@ int pelab_cli_report(int argc, char **argv) {
     if (sum.status[0] && strcmp(sum.status, "complete") != 0)
         fprintf(stderr, "pelab: warning: the run in %s is %s, not complete: the report says so\n", dir, sum.status);
     printf("pelab: wrote %s and %s (", sum.md_path, sum.html_path);
+    char abs[4096];
     if (sum.has_claims) printf("%d of %d claims hold; ", sum.n_hold, sum.n_claims);
     if (sum.n_figures)
         printf("%d figures, %d slice%s", sum.n_figures, sum.n_slices, sum.n_slices == 1 ? "" : "s");
@@ -105,5 +101,6 @@ int pelab_cli_report(int argc, char **argv) {
         printf("no figures: %s", sum.figure_note);
     if (sum.n_heatmaps) printf("; %d heatmap row%s", sum.n_heatmaps, sum.n_heatmaps == 1 ? "" : "s");
     printf(")\n");
+    if (realpath(sum.html_path, abs)) printf("pelab: open file://%s in a browser\n", abs);
     return 0;
 }

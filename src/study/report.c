@@ -26,52 +26,21 @@
 
 #include "pelab/base/fileio.h"
 #include "pelab/base/mem.h"
+#include "pelab/base/json.h"
+#include "pelab/base/strbuf.h"
+#include "pelab/io/manifest.h"
 #include "pelab/io/table.h"
 #include "pelab/lab/metrics.h"
 #include "pelab/lab/results.h"
 #include "pelab/lab/sweep.h"
 #include "pelab/study/claims.h"
 
-/* ---- a growable string (base/strbuf.h on main replaces it) -------------------------- */
+/* ---- strings: the one builder of base/strbuf.h ------------------------------------- */
 
-typedef struct sbuf {
-    char *s;
-    size_t len, cap;
-} sbuf;
-
-static void sb_put(sbuf *b, const char *s, size_t n) {
-    if (b->len + n + 1 > b->cap) {
-        size_t nc = b->cap ? b->cap : 4096;
-        while (nc < b->len + n + 1) nc *= 2;
-        char *ns = realloc(b->s, nc);
-        PELAB_ASSERT(ns != NULL);
-        b->s = ns, b->cap = nc;
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
-static void sb_printf(sbuf *b, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-static void sb_printf(sbuf *b, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    int k = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    PELAB_ASSERT(k >= 0);
-    char *tmp = pelab_xmalloc((size_t)k + 1);
-    va_start(ap, fmt);
-    vsnprintf(tmp, (size_t)k + 1, fmt, ap);
-    va_end(ap);
-    sb_put(b, tmp, (size_t)k);
-    free(tmp);
-}
-
-static void sb_puts(sbuf *b, const char *s) { sb_put(b, s, strlen(s)); }
+typedef pelab_strbuf sbuf;
+#define sb_put pelab_strbuf_put
+#define sb_puts pelab_strbuf_puts
+#define sb_printf pelab_strbuf_printf
 
 /* s escaped for markdown (pelab_markdown_escape). */
 static void sb_md(sbuf *b, const char *s) {
@@ -81,15 +50,7 @@ static void sb_md(sbuf *b, const char *s) {
 }
 
 /* s with &, <, > and " as entities (for raw HTML inside report.md). */
-static void sb_html(sbuf *b, const char *s) {
-    for (; *s; s++) switch (*s) {
-        case '&': sb_puts(b, "&amp;"); break;
-        case '<': sb_puts(b, "&lt;"); break;
-        case '>': sb_puts(b, "&gt;"); break;
-        case '"': sb_puts(b, "&quot;"); break;
-        default: sb_put(b, s, 1);
-        }
-}
+#define sb_html pelab_strbuf_html
 
 /* ---- files -------------------------------------------------------------------------- */
 
@@ -166,52 +127,45 @@ static void md_title(char *buf, size_t cap, const char *md) {
 
 /* ---- the manifest ------------------------------------------------------------------------ */
 
-/* The value of key in JSON text into buf, without quotes ("" when absent):
- * the first occurrence, which for the manifest's top-level keys is the
- * top-level one (the runner writes them before "config"). */
-static void json_value(char *buf, size_t cap, const char *json, const char *key) {
-    char pat[96];
-    buf[0] = '\0';
-    if (!json) return;
-    snprintf(pat, sizeof pat, "\"%s\":", key);
-    const char *p = strstr(json, pat);
-    if (!p) return;
-    p += strlen(pat);
-    while (*p == ' ') p++;
-    size_t len;
-    if (*p == '"') {
-        p++;
-        len = strcspn(p, "\"");
-    } else {
-        len = strcspn(p, ",\n}");
-    }
-    snprintf(buf, cap, "%.*s", (int)(len < cap ? len : cap - 1), p);
-}
-
 static const char *const g_manifest_keys[] = {"pelab_version", "config_path", "config_hash", "status",
                                               "threads",       "cells_done",  "cells_total", "started",
                                               "finished",      "elapsed_s"};
 #define N_MANIFEST_KEYS ((int)(sizeof g_manifest_keys / sizeof *g_manifest_keys))
 enum { M_VERSION, M_CONFIG_PATH, M_HASH, M_STATUS, M_THREADS, M_DONE, M_TOTAL, M_STARTED, M_FINISHED, M_ELAPSED };
 
-/* The largest number of the array "seq_len": [...] of the manifest's
- * "sweep" (0 when absent or empty: sentence input). */
-static long sweep_max_seq_len(const char *json) {
-    const char *sw = json ? strstr(json, "\"sweep\"") : NULL;
-    const char *p = sw ? strstr(sw, "\"seq_len\"") : NULL;
-    if (!p || !(p = strchr(p, '['))) return 0;
-    long mx = 0;
-    for (p++; *p && *p != ']';) {
-        char *end;
-        long v = strtol(p, &end, 10);
-        if (end == p) {
-            p++;
-            continue;
-        }
-        if (v > mx) mx = v;
-        p = end;
+/* The manifest's fields the report shows, as text (io/manifest reads the
+ * file), the largest seq_len of its config's sweep (0 without one: sentence
+ * input, or a training sweep) and its config's name. 1 when there is a
+ * manifest pelab can read. */
+static int read_manifest(char fields[][512], long *sweep_max_n, char *name, size_t name_cap, const char *dir) {
+    char path[4400];
+    snprintf(path, sizeof path, "%s/manifest.json", dir);
+    pelab_manifest m;
+    *sweep_max_n = 0;
+    name[0] = '\0';
+    if (pelab_manifest_read(&m, path, NULL)) return 0;
+    snprintf(fields[M_VERSION], 512, "%s", m.version);
+    snprintf(fields[M_CONFIG_PATH], 512, "%s", m.config_path ? m.config_path : "");
+    snprintf(fields[M_HASH], 512, "%016llx", (unsigned long long)m.config_hash);
+    snprintf(fields[M_STATUS], 512, "%s", pelab_manifest_status_str(m.status));
+    snprintf(fields[M_THREADS], 512, "%d", m.threads);
+    snprintf(fields[M_DONE], 512, "%lld", m.cells_done);
+    snprintf(fields[M_TOTAL], 512, "%lld", m.cells_total);
+    snprintf(fields[M_STARTED], 512, "%s", m.started);
+    snprintf(fields[M_FINISHED], 512, "%s", m.finished);
+    snprintf(fields[M_ELAPSED], 512, "%.3f", m.elapsed_s);
+    pelab_json_doc doc;
+    if (m.config_json && pelab_json_parse(&doc, m.config_json, strlen(m.config_json), path, NULL) == PELAB_STATUS_OK) {
+        const char *nm = NULL;
+        if (pelab_json_get_string(doc.root, "name", &nm)) snprintf(name, name_cap, "%s", nm);
+        const pelab_json *seq = pelab_json_get(pelab_json_get(doc.root, "sweep"), "seq_len");
+        for (size_t i = 0; seq && seq->type == PELAB_JSON_TYPE_ARRAY && i < seq->n; i++)
+            if (seq->items[i]->type == PELAB_JSON_TYPE_NUMBER && seq->items[i]->number > *sweep_max_n)
+                *sweep_max_n = (long)seq->items[i]->number;
+        pelab_json_free(&doc);
     }
-    return mx;
+    pelab_manifest_free(&m);
+    return 1;
 }
 
 /* ---- running a script -------------------------------------------------------------------- */
@@ -401,7 +355,7 @@ pelab_status pelab_heatmaps_write(pelab_heatmap_made *made, const pelab_config *
     argv[ac++] = title_arg;
     argv[ac++] = "--out";
     argv[ac++] = out_png;
-    sbuf csv = {NULL, 0, 0};
+    sbuf csv = PELAB_STRBUF_INIT;
     double *m = pelab_xmalloc((size_t)n * n * sizeof(double));
     for (int i = 0; i < ns && !s; i++) {
         const pelab_cell *c = &cells[i];
@@ -421,14 +375,14 @@ pelab_status pelab_heatmaps_write(pelab_heatmap_made *made, const pelab_config *
             }
             sb_puts(&csv, "\n");
         }
-        s = pelab_write_file_atomic(paths[i], csv.s, csv.len, err);
+        s = pelab_write_file_atomic(paths[i], csv.data, csv.len, err);
         snprintf(names[i], sizeof names[i], "%s", c->scheme->name);
         argv[ac++] = names[i];
         argv[ac++] = paths[i];
         made->n_csv++;
     }
     free(m);
-    free(csv.s);
+    free(csv.data);
     argv[ac] = NULL;
     if (!s && !scripts) snprintf(made->note, sizeof made->note, "not drawn (no scripts folder)");
     if (!s && scripts) {
@@ -1123,18 +1077,9 @@ pelab_status pelab_report_write(pelab_report_summary *sum, const pelab_report_op
         rp->question = md_section(readme, "Question");
         rp->answer = md_section(readme, "Answer");
     }
-    snprintf(path, sizeof path, "%s/manifest.json", opt->results);
-    char *manifest = slurp(path);
-    rp->has_manifest = manifest != NULL;
-    for (int k = 0; k < N_MANIFEST_KEYS; k++)
-        json_value(rp->manifest[k], sizeof rp->manifest[k], manifest, g_manifest_keys[k]);
-    rp->sweep_max_n = sweep_max_seq_len(manifest);
-    if (!rp->title[0]) {
-        char name[128];
-        json_value(name, sizeof name, manifest ? strstr(manifest, "\"config\"") : NULL, "name");
-        snprintf(rp->title, sizeof rp->title, "pelab results: %s", name[0] ? name : opt->results);
-    }
-    free(manifest);
+    char name[128];
+    rp->has_manifest = read_manifest(rp->manifest, &rp->sweep_max_n, name, sizeof name, opt->results);
+    if (!rp->title[0]) snprintf(rp->title, sizeof rp->title, "pelab results: %s", name[0] ? name : opt->results);
 
     /* which of the experiment's configs ran */
     snprintf(rp->size, sizeof rp->size, "?");
@@ -1160,13 +1105,13 @@ pelab_status pelab_report_write(pelab_report_summary *sum, const pelab_report_op
         snprintf(rp->fig_note, sizeof rp->fig_note, "not made (--no-figures)");
     }
 
-    sbuf md = {NULL, 0, 0}, html = {NULL, 0, 0};
+    sbuf md = PELAB_STRBUF_INIT, html = PELAB_STRBUF_INIT;
     write_md(&md, rp);
-    s = write_html(&html, rp, md.s, md.len, err);
+    s = write_html(&html, rp, md.data, md.len, err);
     snprintf(sum->md_path, sizeof sum->md_path, "%s/report.md", opt->results);
     snprintf(sum->html_path, sizeof sum->html_path, "%s/report.html", opt->results);
-    if (!s) s = pelab_write_file_atomic(sum->md_path, md.s, md.len, err);
-    if (!s) s = pelab_write_file_atomic(sum->html_path, html.s, html.len, err);
+    if (!s) s = pelab_write_file_atomic(sum->md_path, md.data, md.len, err);
+    if (!s) s = pelab_write_file_atomic(sum->html_path, html.data, html.len, err);
 
     sum->has_claims = opt->experiment != NULL;
     sum->n_claims = ck.claims.n;
@@ -1182,7 +1127,7 @@ pelab_status pelab_report_write(pelab_report_summary *sum, const pelab_report_op
     snprintf(sum->status, sizeof sum->status, "%.31s", rp->manifest[M_STATUS]);
     snprintf(sum->size, sizeof sum->size, "%s", strcmp(rp->size, "?") == 0 ? "" : rp->size);
 
-    free(md.s), free(html.s), free(readme), free(rp->question), free(rp->answer), free(rp->figs);
+    free(md.data), free(html.data), free(readme), free(rp->question), free(rp->answer), free(rp->figs);
     free(rp);
     if (opt->experiment)
         pelab_check_free(&ck);
