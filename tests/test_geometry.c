@@ -558,6 +558,8 @@ static void test_sampled_pairs(void) {
     ASSERT_DBL_EQ(V(r, SYM_RESIDUAL), 0);
 }
 
+/* Every metric is computed at n = 4096 (the all-pairs limit); the times are
+ * printed, not asserted: a speed target belongs in a benchmark. */
 static void test_timing_4096(void) {
     static const pelab_scheme_id ids[] = {PELAB_SCHEME_SINUSOIDAL, PELAB_SCHEME_ROPE, PELAB_SCHEME_T5,
                                           PELAB_SCHEME_INDEX};
@@ -567,7 +569,7 @@ static void test_timing_4096(void) {
         double el = omp_get_wtime() - t0;
         printf("     (%s, n = 4096, d = 64: %.3f s)\n", pelab_scheme_def_get(ids[i])->name, el);
         ASSERT(DEF(r, TI_RESIDUAL));
-        ASSERT_DBL_LT(el, 20.0); /* generous: shared machines, sanitizer builds */
+        ASSERT(DEF(r, MONO_SPEARMAN));
     }
 }
 
