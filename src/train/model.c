@@ -1,0 +1,404 @@
+/* model.c — see pelab/train/model.h.
+ *
+ * The tensors are laid out once (model_layout), in a fixed order that is also
+ * the order of the safetensors file, the gradient norm and the optimiser.
+ * The forward and the backward are written once over a real type T in
+ * model_impl.inc and included twice (float, double), like the kernels. The
+ * activations of the whole batch (N = B n tokens) are kept for the backward:
+ * llm.c's plan, one buffer per operation output. */
+#include "pelab/train/model.h"
+
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pelab/base/mem.h"
+#include "pelab/base/rng.h"
+#include "pelab/base/status.h"
+#include "pelab/kernels/attention.h"
+#include "pelab/kernels/nn.h"
+
+/* ---- dims ------------------------------------------------------------------------- */
+
+void pelab_model_dims_make(pelab_model_dims *d, const pelab_train_settings *s, const pelab_task_def *t,
+                           int longest, int max_batch, int max_len) {
+    memset(d, 0, sizeof *d);
+    d->dtype = s->dtype;
+    d->vocab = t->vocab;
+    d->classes = t->classes;
+    d->readout = t->readout;
+    d->scheme = *s->scheme;
+    d->kind = pelab_scheme_def_get(s->scheme->id)->kind;
+    d->d = s->d_model;
+    d->heads = s->heads;
+    d->layers = s->layers;
+    d->hidden = s->mlp_ratio * s->d_model;
+    d->norm = s->norm;
+    d->causal = s->mask == PELAB_MASK_CAUSAL;
+    const pelab_scheme_def *def = pelab_scheme_def_get(d->scheme.id);
+    if (d->scheme.id == PELAB_SCHEME_ONEHOT || d->scheme.id == PELAB_SCHEME_BINARY) {
+        const int k = pelab_scheme_param_index(def, "max_len");
+        PELAB_ASSERT(k >= 0);
+        if (d->scheme.params[k] == 0) d->scheme.params[k] = longest;
+    }
+    if (d->kind == PELAB_SCHEME_KIND_APPEND || d->kind == PELAB_SCHEME_KIND_ADD)
+        d->pe_width = pelab_encoding_pe_width(&d->scheme, longest, d->d);
+    d->width = d->kind == PELAB_SCHEME_KIND_APPEND ? d->d + d->pe_width : d->d;
+    if (d->scheme.id == PELAB_SCHEME_LEARNED) d->pos_rows = (int)pelab_scheme_param(&d->scheme, "max_len");
+    if (d->scheme.id == PELAB_SCHEME_T5) {
+        d->t5_buckets = (int)pelab_scheme_param(&d->scheme, "buckets");
+        d->t5_max_distance = (int)pelab_scheme_param(&d->scheme, "max_distance");
+    }
+    d->max_batch = max_batch;
+    d->max_len = max_len;
+}
+
+/* ---- layout ----------------------------------------------------------------------- */
+
+typedef enum tensor_init {
+    TI_ZERO = 0, /* biases, LN shifts                                   */
+    TI_ONE,      /* LN gains                                            */
+    TI_TOKEN,    /* token embeddings: N(0, token_std^2) / gpt2 0.02     */
+    TI_FAN_IN,   /* matrices: N(0, 1/fan_in) / gpt2 0.02                */
+    TI_RESID,    /* residual projections: as FAN_IN; gpt2 0.02/sqrt(2L) */
+    TI_TABLE     /* learned positions, t5 biases: N(0, std^2)           */
+} tensor_init;
+
+static size_t add_tensor(pelab_model *m, tensor_init *how, const char *name, int rank, int r0, int r1,
+                         tensor_init ti, int decay) {
+    PELAB_ASSERT(m->n_tensors < PELAB_MODEL_MAX_TENSORS);
+    pelab_tensor *t = &m->tensors[m->n_tensors];
+    PELAB_ASSERT(strlen(name) < PELAB_TENSOR_NAME_MAX);
+    snprintf(t->name, sizeof t->name, "%s", name);
+    t->rank = rank;
+    t->shape[0] = r0;
+    t->shape[1] = rank == 2 ? r1 : 1;
+    t->count = (size_t)r0 * (size_t)t->shape[1];
+    t->offset = m->n_params;
+    t->decay = decay;
+    how[m->n_tensors] = ti;
+    m->n_tensors++;
+    m->n_params += t->count;
+    return t->offset;
+}
+
+/* Offsets of every tensor, by role. */
+typedef struct layer_off {
+    size_t ln1_g, ln1_b, wq, bq, wk, bk, wv, bv, wo, bo, ln2_g, ln2_b, w1, b1, w2, b2;
+} layer_off;
+
+typedef struct model_off {
+    size_t tok, win, pos, t5, lnf_g, lnf_b, wh, bh;
+    int has_win, has_pos, has_t5, has_lnf;
+    layer_off *layer;
+} model_off;
+
+static void model_layout(pelab_model *m, model_off *o, tensor_init *how) {
+    const pelab_model_dims *d = &m->dims;
+    char nm[PELAB_TENSOR_NAME_MAX];
+    memset(o, 0, sizeof *o);
+    o->tok = add_tensor(m, how, "tok_emb.weight", 2, d->vocab, d->d, TI_TOKEN, 1);
+    if (d->kind == PELAB_SCHEME_KIND_APPEND) {
+        o->has_win = 1;
+        o->win = add_tensor(m, how, "in_proj.weight", 2, d->width, d->d, TI_FAN_IN, 1);
+    }
+    if (d->scheme.id == PELAB_SCHEME_LEARNED) {
+        o->has_pos = 1;
+        o->pos = add_tensor(m, how, "pos_emb.weight", 2, d->pos_rows, d->d, TI_TABLE, 1);
+    }
+    if (d->scheme.id == PELAB_SCHEME_T5) {
+        o->has_t5 = 1;
+        o->t5 = add_tensor(m, how, "rel_bias.weight", 2, d->heads, d->t5_buckets, TI_TABLE, 0);
+    }
+    o->layer = pelab_xcalloc((size_t)d->layers, sizeof *o->layer);
+    for (int l = 0; l < d->layers; l++) {
+        layer_off *L = &o->layer[l];
+#define T_(field, suffix, rank, r0, r1, ti, decay)                                                 \
+    (snprintf(nm, sizeof nm, "blocks.%d.%s", l, suffix), L->field = add_tensor(m, how, nm, rank, r0, r1, ti, decay))
+        if (d->norm == PELAB_NORM_PRE) {
+            T_(ln1_g, "ln1.weight", 1, d->d, 1, TI_ONE, 0);
+            T_(ln1_b, "ln1.bias", 1, d->d, 1, TI_ZERO, 0);
+        }
+        T_(wq, "attn.wq.weight", 2, d->d, d->d, TI_FAN_IN, 1);
+        T_(bq, "attn.wq.bias", 1, d->d, 1, TI_ZERO, 0);
+        T_(wk, "attn.wk.weight", 2, d->d, d->d, TI_FAN_IN, 1);
+        T_(bk, "attn.wk.bias", 1, d->d, 1, TI_ZERO, 0);
+        T_(wv, "attn.wv.weight", 2, d->d, d->d, TI_FAN_IN, 1);
+        T_(bv, "attn.wv.bias", 1, d->d, 1, TI_ZERO, 0);
+        T_(wo, "attn.wo.weight", 2, d->d, d->d, TI_RESID, 1);
+        T_(bo, "attn.wo.bias", 1, d->d, 1, TI_ZERO, 0);
+        if (d->norm == PELAB_NORM_PRE) {
+            T_(ln2_g, "ln2.weight", 1, d->d, 1, TI_ONE, 0);
+            T_(ln2_b, "ln2.bias", 1, d->d, 1, TI_ZERO, 0);
+        }
+        T_(w1, "mlp.fc.weight", 2, d->d, d->hidden, TI_FAN_IN, 1);
+        T_(b1, "mlp.fc.bias", 1, d->hidden, 1, TI_ZERO, 0);
+        T_(w2, "mlp.proj.weight", 2, d->hidden, d->d, TI_RESID, 1);
+        T_(b2, "mlp.proj.bias", 1, d->d, 1, TI_ZERO, 0);
+#undef T_
+    }
+    if (d->norm == PELAB_NORM_PRE) {
+        o->has_lnf = 1;
+        o->lnf_g = add_tensor(m, how, "ln_f.weight", 1, d->d, 1, TI_ONE, 0);
+        o->lnf_b = add_tensor(m, how, "ln_f.bias", 1, d->d, 1, TI_ZERO, 0);
+    }
+    o->wh = add_tensor(m, how, "head.weight", 2, d->d, d->classes, TI_FAN_IN, 1);
+    o->bh = add_tensor(m, how, "head.bias", 1, d->classes, 1, TI_ZERO, 0);
+}
+
+/* ---- activations -------------------------------------------------------------------- */
+
+typedef struct layer_acts {
+    void *res_in, *ln1, *ln1_mean, *ln1_rstd, *q, *k, *v, *att, *lse, *res_mid, *ln2, *ln2_mean, *ln2_rstd, *fc,
+        *gel;
+} layer_acts;
+
+typedef struct model_impl {
+    model_off off;
+    layer_acts *la;           /* layers + 1 (la[layers].res_in is the output)     */
+    void *x_in;               /* (N, width) append input                           */
+    void *lnf, *lnf_mean, *lnf_rstd;
+    void *pool;               /* (B, d) pool readout input                         */
+    void *logits, *dlogits, *loss;
+    int *pred;
+    void *dres, *dx, *dq, *dk, *dv, *datt, *dfc, *dgel, *dz, *dpool, *dxin;
+    void *pe;                 /* (pe_n, pe_width) positions of the current length  */
+    int pe_n;
+    void *rel;                /* (H, 2n-1) logit bias of the current length        */
+    void *drel;               /* (B, H, 2n-1)                                      */
+    int *bucket;              /* (2 max_len - 1) t5 bucket of j - i                */
+    int rel_n;
+    pelab_attn_row_stats *stats; /* (B, H, n)                                      */
+    int *tokens, *targets;    /* the last forward's batch                          */
+    int B, n, P;
+    uint64_t seed;
+} model_impl;
+
+static void *alloc_es(size_t count, size_t es) { return pelab_xcalloc(count ? count : 1, es); }
+
+static void impl_alloc(model_impl *im, const pelab_model_dims *d, size_t es) {
+    const size_t N = (size_t)d->max_batch * (size_t)d->max_len, D = (size_t)d->d, Hd = (size_t)d->hidden;
+    const size_t B = (size_t)d->max_batch, H = (size_t)d->heads, R = 2 * (size_t)d->max_len - 1;
+    const int pre = d->norm == PELAB_NORM_PRE;
+    im->la = pelab_xcalloc((size_t)d->layers + 1, sizeof *im->la);
+    for (int l = 0; l <= d->layers; l++) {
+        layer_acts *a = &im->la[l];
+        a->res_in = alloc_es(N * D, es);
+        if (l == d->layers) break;
+        if (pre) {
+            a->ln1 = alloc_es(N * D, es);
+            a->ln1_mean = alloc_es(N, es);
+            a->ln1_rstd = alloc_es(N, es);
+            a->ln2 = alloc_es(N * D, es);
+            a->ln2_mean = alloc_es(N, es);
+            a->ln2_rstd = alloc_es(N, es);
+        }
+        a->q = alloc_es(N * D, es);
+        a->k = alloc_es(N * D, es);
+        a->v = alloc_es(N * D, es);
+        a->att = alloc_es(N * D, es);
+        a->lse = alloc_es(N * H, es);
+        a->res_mid = alloc_es(N * D, es);
+        a->fc = alloc_es(N * Hd, es);
+        a->gel = alloc_es(N * Hd, es);
+    }
+    if (d->kind == PELAB_SCHEME_KIND_APPEND) {
+        im->x_in = alloc_es(N * (size_t)d->width, es);
+        im->dxin = alloc_es(N * (size_t)d->width, es);
+    }
+    if (pre) {
+        im->lnf = alloc_es(N * D, es);
+        im->lnf_mean = alloc_es(N, es);
+        im->lnf_rstd = alloc_es(N, es);
+    }
+    im->pool = alloc_es(B * D, es);
+    im->logits = alloc_es(N * (size_t)d->classes, es);
+    im->dlogits = alloc_es(N * (size_t)d->classes, es);
+    im->loss = alloc_es(N, es);
+    im->pred = pelab_xcalloc(N, sizeof(int));
+    im->dres = alloc_es(N * D, es);
+    im->dx = alloc_es(N * D, es);
+    im->dq = alloc_es(N * D, es);
+    im->dk = alloc_es(N * D, es);
+    im->dv = alloc_es(N * D, es);
+    im->datt = alloc_es(N * D, es);
+    im->dfc = alloc_es(N * Hd, es);
+    im->dgel = alloc_es(N * Hd, es);
+    im->dz = alloc_es(N * D, es);
+    im->dpool = alloc_es(N * D, es);
+    if (d->pe_width > 0 && d->scheme.id != PELAB_SCHEME_LEARNED)
+        im->pe = alloc_es((size_t)d->max_len * (size_t)d->pe_width, es);
+    if (d->kind == PELAB_SCHEME_KIND_BIAS) {
+        im->rel = alloc_es(H * R, es);
+        im->drel = alloc_es(B * H * R, es);
+        im->bucket = pelab_xcalloc(R, sizeof(int));
+    }
+    im->stats = pelab_xcalloc(N * H, sizeof *im->stats);
+    im->tokens = pelab_xcalloc(N, sizeof(int));
+    im->targets = pelab_xcalloc(N, sizeof(int));
+}
+
+static void impl_free(model_impl *im, int layers) {
+    if (!im) return;
+    for (int l = 0; im->la && l <= layers; l++) {
+        layer_acts *a = &im->la[l];
+        void *p[] = {a->res_in, a->ln1, a->ln1_mean, a->ln1_rstd, a->q, a->k, a->v, a->att,
+                     a->lse, a->res_mid, a->ln2, a->ln2_mean, a->ln2_rstd, a->fc, a->gel};
+        for (size_t i = 0; i < sizeof p / sizeof p[0]; i++) free(p[i]);
+    }
+    free(im->la);
+    void *p[] = {im->x_in, im->lnf, im->lnf_mean, im->lnf_rstd, im->pool, im->logits, im->dlogits, im->loss,
+                 im->pred, im->dres, im->dx, im->dq, im->dk, im->dv, im->datt, im->dfc, im->dgel, im->dz,
+                 im->dpool, im->dxin, im->pe, im->rel, im->drel, im->bucket, im->stats, im->tokens,
+                 im->targets, im->off.layer};
+    for (size_t i = 0; i < sizeof p / sizeof p[0]; i++) free(p[i]);
+    free(im);
+}
+
+/* ---- the two instances ------------------------------------------------------------ */
+
+#define CAT_(a, b) a##_##b
+#define CAT(a, b) CAT_(a, b)
+#define FN(name) CAT(name, SFX)
+
+#define T float
+#define SFX f32
+#include "model_impl.inc"
+#undef T
+#undef SFX
+
+#define T double
+#define SFX f64
+#include "model_impl.inc"
+#undef T
+#undef SFX
+
+/* ---- the public functions ----------------------------------------------------------- */
+
+static size_t dtype_size(pelab_dtype t) { return t == PELAB_DTYPE_F64 ? sizeof(double) : sizeof(float); }
+
+void pelab_model_init(pelab_model *m, const pelab_model_dims *dims, pelab_init init, double token_std,
+                      uint64_t seed) {
+    memset(m, 0, sizeof *m);
+    m->dims = *dims;
+    PELAB_ASSERT(dims->d % dims->heads == 0 && dims->max_batch >= 1 && dims->max_len >= 1);
+    model_impl *im = pelab_xcalloc(1, sizeof *im);
+    tensor_init how[PELAB_MODEL_MAX_TENSORS];
+    model_layout(m, &im->off, how);
+    const size_t es = dtype_size(dims->dtype);
+    m->params = alloc_es(m->n_params, es);
+    m->grads = alloc_es(m->n_params, es);
+    impl_alloc(im, dims, es);
+    im->seed = seed;
+    im->pe_n = -1;
+    im->rel_n = -1;
+    m->impl = im;
+    /* Draw every tensor from its own stream, in double, then store it. */
+    for (int i = 0; i < m->n_tensors; i++) {
+        const pelab_tensor *t = &m->tensors[i];
+        pelab_rng r = pelab_rng_make(seed, pelab_hash_str(t->name));
+        double stdv = 0, fill = 0;
+        switch (how[i]) {
+        case TI_ZERO: fill = 0; break;
+        case TI_ONE: fill = 1; break;
+        case TI_TOKEN: stdv = init == PELAB_INIT_GPT2 ? 0.02 : token_std; break;
+        case TI_FAN_IN: stdv = init == PELAB_INIT_GPT2 ? 0.02 : 1.0 / sqrt((double)t->shape[0]); break;
+        case TI_RESID:
+            stdv = init == PELAB_INIT_GPT2 ? 0.02 / sqrt(2.0 * dims->layers) : 1.0 / sqrt((double)t->shape[0]);
+            break;
+        case TI_TABLE:
+            stdv = pelab_scheme_param(&dims->scheme, "std");
+            if (init == PELAB_INIT_GPT2 && dims->scheme.id == PELAB_SCHEME_LEARNED) stdv = 0.02;
+            break;
+        }
+        for (size_t j = 0; j < t->count; j++) {
+            const double x = stdv > 0 ? stdv * pelab_rng_normal(&r) : fill;
+            if (dims->dtype == PELAB_DTYPE_F64)
+                ((double *)m->params)[t->offset + j] = x;
+            else
+                ((float *)m->params)[t->offset + j] = (float)x;
+        }
+    }
+}
+
+void pelab_model_free(pelab_model *m) {
+    if (!m) return;
+    impl_free(m->impl, m->dims.layers);
+    free(m->params);
+    free(m->grads);
+    free(m->opt_m);
+    free(m->opt_v);
+    memset(m, 0, sizeof *m);
+}
+
+void pelab_model_forward(pelab_model_stats *st, pelab_model *m, const int *tokens, const int *targets, int B,
+                         int n, int want_attn) {
+    PELAB_ASSERT(B >= 1 && B <= m->dims.max_batch && n >= 1 && n <= m->dims.max_len);
+    PELAB_ASSERT(m->dims.scheme.id != PELAB_SCHEME_LEARNED || n <= m->dims.pos_rows);
+    if (m->dims.dtype == PELAB_DTYPE_F64)
+        forward_f64(st, m, tokens, targets, B, n, want_attn);
+    else
+        forward_f32(st, m, tokens, targets, B, n, want_attn);
+}
+
+void pelab_model_backward(pelab_model *m) {
+    if (m->dims.dtype == PELAB_DTYPE_F64)
+        backward_f64(m);
+    else
+        backward_f32(m);
+}
+
+double pelab_model_grad_norm(const pelab_model *m) {
+    double s = 0;
+    if (m->dims.dtype == PELAB_DTYPE_F64) {
+        const double *g = m->grads;
+        for (size_t i = 0; i < m->n_params; i++) s += g[i] * g[i];
+    } else {
+        const float *g = m->grads;
+        for (size_t i = 0; i < m->n_params; i++) s += (double)g[i] * (double)g[i];
+    }
+    return sqrt(s);
+}
+
+void pelab_model_scale_grads(pelab_model *m, double f) {
+    if (m->dims.dtype == PELAB_DTYPE_F64) {
+        double *g = m->grads;
+        for (size_t i = 0; i < m->n_params; i++) g[i] *= f;
+    } else {
+        float *g = m->grads;
+        for (size_t i = 0; i < m->n_params; i++) g[i] = (float)((double)g[i] * f);
+    }
+}
+
+void pelab_model_step(pelab_model *m, pelab_optimizer opt, double lr, double weight_decay, double momentum,
+                      long t) {
+    const size_t es = dtype_size(m->dims.dtype);
+    if (!m->opt_m) m->opt_m = alloc_es(m->n_params, es);
+    if (!m->opt_v && opt == PELAB_OPTIMIZER_ADAMW) m->opt_v = alloc_es(m->n_params, es);
+    for (int i = 0; i < m->n_tensors; i++) {
+        const pelab_tensor *tn = &m->tensors[i];
+        const double wd = tn->decay ? weight_decay : 0.0;
+        const size_t o = tn->offset;
+        if (m->dims.dtype == PELAB_DTYPE_F64) {
+            double *p = (double *)m->params + o, *g = (double *)m->grads + o, *mm = (double *)m->opt_m + o;
+            if (opt == PELAB_OPTIMIZER_ADAMW)
+                pelab_adamw_step_f64(p, mm, (double *)m->opt_v + o, g, tn->count, lr, 0.9, 0.999, 1e-8, wd, t);
+            else
+                pelab_sgd_step_f64(p, mm, g, tn->count, lr, momentum, wd);
+        } else {
+            float *p = (float *)m->params + o, *g = (float *)m->grads + o, *mm = (float *)m->opt_m + o;
+            if (opt == PELAB_OPTIMIZER_ADAMW)
+                pelab_adamw_step_f32(p, mm, (float *)m->opt_v + o, g, tn->count, lr, 0.9, 0.999, 1e-8, wd, t);
+            else
+                pelab_sgd_step_f32(p, mm, g, tn->count, lr, momentum, wd);
+        }
+    }
+}
+
+const pelab_tensor *pelab_model_tensor(const pelab_model *m, const char *name) {
+    for (int i = 0; i < m->n_tensors; i++)
+        if (strcmp(m->tensors[i].name, name) == 0) return &m->tensors[i];
+    return NULL;
+}

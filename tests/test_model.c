@@ -1,0 +1,294 @@
+/* test_model.c — the trainable model (pelab/train/model.h) against
+ * independent truths: its gradient against central finite differences in
+ * double for every scheme, mask, readout and norm at 2 layers; float32
+ * against float64; bit-identity over thread counts; the optimiser's weight
+ * decay only on the tensors that take it. Prints the max differences. */
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pelab/base/rng.h"
+#include "pelab/train/model.h"
+#include "test.h"
+
+typedef struct spec {
+    pelab_scheme_id scheme;
+    pelab_mask mask;
+    pelab_readout readout;
+    pelab_norm norm;
+    pelab_init init;
+    pelab_dtype dtype;
+    int d, heads, layers, B, n;
+} spec;
+
+static pelab_scheme g_scheme;
+
+static void make_model(pelab_model *m, const spec *sp, uint64_t seed) {
+    pelab_scheme_init_default(&g_scheme, sp->scheme);
+    if (sp->scheme == PELAB_SCHEME_LEARNED) {
+        /* a visible table: the default std 0.02 would hide its gradient's scale */
+        g_scheme.params[pelab_scheme_param_index(pelab_scheme_def_get(sp->scheme), "std")] = 0.5;
+    }
+    pelab_train_settings s;
+    memset(&s, 0, sizeof s);
+    s.scheme = &g_scheme;
+    s.d_model = sp->d;
+    s.heads = sp->heads;
+    s.mask = sp->mask;
+    s.dtype = sp->dtype;
+    s.layers = sp->layers;
+    s.mlp_ratio = 2;
+    s.norm = sp->norm;
+    s.init = sp->init;
+    s.token_std = 1;
+    pelab_task_def task = {"test", PELAB_TASK_AGENT, 7, 5, sp->readout, 0.2, 1, "test"};
+    pelab_model_dims dims;
+    pelab_model_dims_make(&dims, &s, &task, sp->n, sp->B, sp->n);
+    pelab_model_init(m, &dims, sp->init, 1.0, seed);
+    /* non-zero biases and LN parameters, so their gradients are exercised */
+    pelab_rng r = pelab_rng_make(seed, 99);
+    for (int i = 0; i < m->n_tensors; i++) {
+        const pelab_tensor *t = &m->tensors[i];
+        if (t->rank != 1) continue;
+        for (size_t j = 0; j < t->count; j++) {
+            const double x = 0.3 * pelab_rng_normal(&r);
+            if (sp->dtype == PELAB_DTYPE_F64)
+                ((double *)m->params)[t->offset + j] += x;
+            else
+                ((float *)m->params)[t->offset + j] += (float)x;
+        }
+    }
+}
+
+static void make_batch(int *tokens, int *targets, const spec *sp, uint64_t seed) {
+    pelab_rng r = pelab_rng_make(seed, 7);
+    for (int i = 0; i < sp->B * sp->n; i++) tokens[i] = (int)pelab_rng_below(&r, 7);
+    const int P = sp->readout == PELAB_READOUT_EACH ? sp->B * sp->n : sp->B;
+    for (int i = 0; i < P; i++) targets[i] = (int)pelab_rng_below(&r, 5);
+}
+
+/* Max relative error of the analytic gradient against central differences
+ * (step 1e-5 max(1, |x|)) over (a sample of) every tensor's elements. */
+static double grad_check(const spec *sp, double *abs_out) {
+    pelab_model m;
+    make_model(&m, sp, 11);
+    int tokens[256], targets[256];
+    make_batch(tokens, targets, sp, 5);
+    pelab_model_stats st;
+    pelab_model_forward(&st, &m, tokens, targets, sp->B, sp->n, 0);
+    pelab_model_backward(&m);
+    double *P = m.params, *G = m.grads;
+    double worst = 0, worst_abs = 0, gmax = 0;
+    for (size_t i = 0; i < m.n_params; i++) gmax = fmax(gmax, fabs(G[i]));
+    /* relative to the element, or to a thousandth of the largest gradient for
+     * elements far smaller (where a difference quotient has no digits left) */
+    const double floor_ = 1e-3 * gmax;
+    for (int ti = 0; ti < m.n_tensors; ti++) {
+        const pelab_tensor *t = &m.tensors[ti];
+        const size_t step = t->count > 24 ? t->count / 24 : 1;
+        for (size_t j = 0; j < t->count; j += step) {
+            const size_t i = t->offset + j;
+            const double x = P[i], h = 1e-5 * (fabs(x) > 1 ? fabs(x) : 1);
+            P[i] = x + h;
+            pelab_model_forward(&st, &m, tokens, targets, sp->B, sp->n, 0);
+            const double lp = st.loss;
+            P[i] = x - h;
+            pelab_model_forward(&st, &m, tokens, targets, sp->B, sp->n, 0);
+            const double lm = st.loss;
+            P[i] = x;
+            const double fd = (lp - lm) / (2 * h), an = G[i];
+            const double diff = fabs(fd - an), scale = fmax(fabs(fd), fabs(an));
+            if (diff > worst_abs) worst_abs = diff;
+            const double rel = diff / fmax(fmax(scale, floor_), 1e-300);
+            if (rel > worst) worst = rel;
+            if (rel > 1e-5)
+                fprintf(stderr, "  %s[%zu]: analytic %.12g fd %.12g\n", t->name, j, an, fd);
+        }
+    }
+    pelab_model_free(&m);
+    *abs_out = worst_abs;
+    return worst;
+}
+
+static const pelab_scheme_id g_all[] = {PELAB_SCHEME_NONE,   PELAB_SCHEME_INDEX,   PELAB_SCHEME_INDEX_NORM,
+                                        PELAB_SCHEME_SINUSOIDAL, PELAB_SCHEME_ONEHOT, PELAB_SCHEME_BINARY,
+                                        PELAB_SCHEME_LEARNED, PELAB_SCHEME_ROPE,    PELAB_SCHEME_ALIBI,
+                                        PELAB_SCHEME_T5};
+#define N_ALL ((int)(sizeof g_all / sizeof g_all[0]))
+
+static void test_gradients(void) {
+    double worst = 0, worst_abs = 0;
+    int models = 0;
+    for (int si = 0; si < N_ALL; si++)
+        for (int mask = 0; mask < 2; mask++)
+            for (int ro = 0; ro < 2; ro++)
+                for (int norm = 0; norm < 2; norm++) {
+                    spec sp = {g_all[si], (pelab_mask)mask, (pelab_readout)ro, (pelab_norm)norm, PELAB_INIT_PROBE,
+                               PELAB_DTYPE_F64, 8, 2, 2, 2, 5};
+                    double a;
+                    const double e = grad_check(&sp, &a);
+                    models++;
+                    if (e > 1e-5)
+                        fprintf(stderr, "FAILING: scheme %s mask %d readout %d norm %d: rel %.3g abs %.3g\n",
+                                pelab_scheme_def_get(sp.scheme)->name, mask, ro, norm, e, a);
+                    ASSERT_DBL_LT(e, 1e-5);
+                    if (e > worst) worst = e;
+                    if (a > worst_abs) worst_abs = a;
+                }
+    printf("model gradient vs central differences (f64, %d models, 2 layers): max rel err %.2e, max abs %.2e\n",
+           models, worst, worst_abs);
+}
+
+/* gpt2 initialisation, 3 layers, one head, odd sizes. */
+static void test_gradients_other_shapes(void) {
+    const spec specs[] = {
+        {PELAB_SCHEME_T5, PELAB_MASK_CAUSAL, PELAB_READOUT_EACH, PELAB_NORM_PRE, PELAB_INIT_GPT2, PELAB_DTYPE_F64, 6, 1, 3, 3, 7},
+        {PELAB_SCHEME_ROPE, PELAB_MASK_NONE, PELAB_READOUT_POOL, PELAB_NORM_NONE, PELAB_INIT_GPT2, PELAB_DTYPE_F64, 12, 3, 3, 1, 9},
+        {PELAB_SCHEME_INDEX, PELAB_MASK_NONE, PELAB_READOUT_EACH, PELAB_NORM_NONE, PELAB_INIT_PROBE, PELAB_DTYPE_F64, 4, 4, 2, 2, 6},
+    };
+    for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
+        double a;
+        const double e = grad_check(&specs[i], &a);
+        printf("  %s layers %d heads %d: max rel err %.2e\n", pelab_scheme_def_get(specs[i].scheme)->name,
+               specs[i].layers, specs[i].heads, e);
+        ASSERT_DBL_LT(e, 1e-5);
+    }
+}
+
+/* The float32 model against the float64 one on the same (rounded) weights. */
+static void test_f32_vs_f64(void) {
+    double worst_loss = 0, worst_grad = 0;
+    for (int si = 0; si < N_ALL; si++) {
+        spec sp = {g_all[si], PELAB_MASK_CAUSAL, PELAB_READOUT_EACH, PELAB_NORM_PRE, PELAB_INIT_PROBE,
+                   PELAB_DTYPE_F64, 16, 4, 2, 3, 9};
+        pelab_model m64, m32;
+        make_model(&m64, &sp, 3);
+        sp.dtype = PELAB_DTYPE_F32;
+        make_model(&m32, &sp, 3);
+        ASSERT_EQ(m32.n_params, m64.n_params);
+        double *p64 = m64.params;
+        const float *p32 = m32.params;
+        for (size_t i = 0; i < m64.n_params; i++) p64[i] = (double)p32[i];
+        int tokens[256], targets[256];
+        make_batch(tokens, targets, &sp, 4);
+        pelab_model_stats s64, s32;
+        pelab_model_forward(&s64, &m64, tokens, targets, sp.B, sp.n, 0);
+        pelab_model_forward(&s32, &m32, tokens, targets, sp.B, sp.n, 0);
+        pelab_model_backward(&m64);
+        pelab_model_backward(&m32);
+        const double dl = fabs(s64.loss - s32.loss) / fabs(s64.loss);
+        double gmax = 0, dmax = 0;
+        const double *g64 = m64.grads;
+        const float *g32 = m32.grads;
+        for (size_t i = 0; i < m64.n_params; i++) {
+            gmax = fmax(gmax, fabs(g64[i]));
+            dmax = fmax(dmax, fabs(g64[i] - (double)g32[i]));
+        }
+        worst_loss = fmax(worst_loss, dl);
+        worst_grad = fmax(worst_grad, dmax / gmax);
+        ASSERT_DBL_LT(dl, 1e-5);
+        ASSERT_DBL_LT(dmax / gmax, 1e-4);
+        pelab_model_free(&m64);
+        pelab_model_free(&m32);
+    }
+    printf("f32 vs f64 model: loss rel diff %.2e, gradient diff / max|grad| %.2e\n", worst_loss, worst_grad);
+}
+
+/* Forward and backward give the same bits on 1, 2 and 3 threads. */
+static void test_threads_bitwise(void) {
+    const pelab_scheme_id ids[] = {PELAB_SCHEME_T5, PELAB_SCHEME_ROPE, PELAB_SCHEME_INDEX, PELAB_SCHEME_LEARNED};
+    for (size_t k = 0; k < sizeof ids / sizeof ids[0]; k++) {
+        spec sp = {ids[k], PELAB_MASK_NONE, PELAB_READOUT_POOL, PELAB_NORM_PRE, PELAB_INIT_PROBE, PELAB_DTYPE_F32,
+                   32, 4, 2, 5, 37};
+        float *ref = NULL;
+        double ref_loss = 0;
+        size_t np = 0;
+        for (int th = 1; th <= 3; th++) {
+            omp_set_num_threads(th);
+            pelab_model m;
+            make_model(&m, &sp, 8);
+            int tokens[512], targets[512];
+            make_batch(tokens, targets, &sp, 9);
+            pelab_model_stats st;
+            pelab_model_forward(&st, &m, tokens, targets, sp.B, sp.n, 1);
+            pelab_model_backward(&m);
+            if (th == 1) {
+                np = m.n_params;
+                ref = malloc(np * sizeof *ref);
+                memcpy(ref, m.grads, np * sizeof *ref);
+                ref_loss = st.loss;
+            } else {
+                ASSERT_DBL_EQ(st.loss, ref_loss);
+                ASSERT(memcmp(ref, m.grads, np * sizeof *ref) == 0);
+            }
+            pelab_model_free(&m);
+        }
+        free(ref);
+    }
+    omp_set_num_threads(2);
+}
+
+/* Weight decay shrinks matrices and tables, never biases or LN parameters:
+ * with zero gradients one AdamW step is exactly param (1 - lr wd) or param. */
+static void test_decay_targets(void) {
+    spec sp = {PELAB_SCHEME_LEARNED, PELAB_MASK_NONE, PELAB_READOUT_POOL, PELAB_NORM_PRE, PELAB_INIT_PROBE,
+               PELAB_DTYPE_F64, 8, 2, 2, 1, 4};
+    pelab_model m;
+    make_model(&m, &sp, 2);
+    double *before = malloc(m.n_params * sizeof *before);
+    memcpy(before, m.params, m.n_params * sizeof *before);
+    memset(m.grads, 0, m.n_params * sizeof(double));
+    pelab_model_step(&m, PELAB_OPTIMIZER_ADAMW, 0.1, 0.5, 0, 1);
+    const double *p = m.params;
+    int decayed = 0, kept = 0;
+    for (int i = 0; i < m.n_tensors; i++) {
+        const pelab_tensor *t = &m.tensors[i];
+        const int want = t->rank == 2 && strcmp(t->name, "rel_bias.weight") != 0;
+        ASSERT_EQ(t->decay, want);
+        for (size_t j = 0; j < t->count; j++) {
+            const double b = before[t->offset + j], a = p[t->offset + j];
+            if (want)
+                ASSERT_NEAR(a, b * (1 - 0.05), 1e-15 * fabs(b) + 1e-300);
+            else
+                ASSERT_DBL_EQ(a, b);
+        }
+        decayed += want, kept += !want;
+    }
+    ASSERT_GT(decayed, 0);
+    ASSERT_GT(kept, 0);
+    free(before);
+    pelab_model_free(&m);
+}
+
+/* Tensor names and shapes as the README lists them. */
+static void test_layout(void) {
+    spec sp = {PELAB_SCHEME_ONEHOT, PELAB_MASK_NONE, PELAB_READOUT_POOL, PELAB_NORM_PRE, PELAB_INIT_PROBE,
+               PELAB_DTYPE_F32, 8, 2, 2, 1, 6};
+    pelab_model m;
+    make_model(&m, &sp, 1);
+    const pelab_tensor *t = pelab_model_tensor(&m, "in_proj.weight");
+    ASSERT(t != NULL);
+    ASSERT_EQ(t->shape[0], 8 + 6); /* onehot: L = the longest length */
+    ASSERT_EQ(t->shape[1], 8);
+    t = pelab_model_tensor(&m, "blocks.1.mlp.fc.weight");
+    ASSERT(t != NULL);
+    ASSERT_EQ(t->shape[0], 8);
+    ASSERT_EQ(t->shape[1], 16);
+    ASSERT(pelab_model_tensor(&m, "ln_f.weight") != NULL);
+    ASSERT(pelab_model_tensor(&m, "head.bias") != NULL);
+    ASSERT(pelab_model_tensor(&m, "blocks.2.attn.wq.weight") == NULL);
+    pelab_model_free(&m);
+}
+
+int main(void) {
+    omp_set_num_threads(2);
+    TEST_RUN(test_layout);
+    TEST_RUN(test_gradients);
+    TEST_RUN(test_gradients_other_shapes);
+    TEST_RUN(test_f32_vs_f64);
+    TEST_RUN(test_threads_bitwise);
+    TEST_RUN(test_decay_targets);
+    return TEST_DONE();
+}
