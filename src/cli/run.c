@@ -142,6 +142,11 @@ static int run_command(int argc, char **argv, int rank, int size) {
     if (rank > 0) { /* an MPI worker: compute what rank 0 hands out */
         int loaded = pelab_job_load(&job, config, &err) == PELAB_STATUS_OK;
         if (!loaded) fprintf(stderr, "pelab: MPI rank %d: %s\n", rank, err.msg);
+        char wdir[4096];
+        if (loaded) { /* trained models are saved where rank 0 writes (a shared file system) */
+            if (!out) snprintf(wdir, sizeof wdir, "results/%s", job.name);
+            job.out_dir = out ? out : wdir;
+        }
         pelab_error serr;
         pelab_status s = pelab_mpi_serve(loaded ? &job : NULL, opt.threads, &serr);
         pelab_job_free(&job);
@@ -178,6 +183,7 @@ static int run_command(int argc, char **argv, int rank, int size) {
         out = dir;
     }
     opt.out_dir = out;
+    job.out_dir = out;
     command_line(cmdline, sizeof cmdline, argc, argv);
     opt.command = cmdline;
     pelab_run_executor ex;

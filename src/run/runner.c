@@ -466,7 +466,8 @@ pelab_status pelab_run(const pelab_job *job, const pelab_run_options *opt, int *
     for (int pass = 0; pass < 2; pass++)
         for (size_t c = 0; c < st.total; c++) {
             if (done[c]) continue;
-            int small = job->ops->flops(job, cells[c]) < SMALL_CELL_FLOPS;
+            int small = job->ops->small ? job->ops->small(job, cells[c])
+                                        : job->ops->flops(job, cells[c]) < SMALL_CELL_FLOPS;
             if (small == (pass == 0)) pending[n_pending++] = cells[c];
             if (pass == 0 && small) n_small++;
         }

@@ -43,6 +43,10 @@ typedef struct pelab_job_ops {
      * the cell alone. Thread-safe; uses OpenMP inside (serially when called
      * in a parallel region). */
     void (*run)(const pelab_job *job, size_t cell, pelab_strbuf *rows, pelab_strbuf *curves);
+    /* 1 when the cell is small enough to run on one thread beside others
+     * (parallel over cells) rather than alone with its kernels parallel
+     * inside; optional (NULL: estimated work below a fixed threshold). */
+    int (*small)(const pelab_job *job, size_t cell);
     /* Calibrate `seconds` (a few tens of ms); optional (NULL). */
     void (*calibrate)(const pelab_job *job);
     void (*free)(pelab_job *job);
@@ -62,6 +66,8 @@ struct pelab_job {
     int n_id;                  /* identity fields (n_key, then per-row ones)   */
     const char *header;        /* results.csv's header line, with '\n'         */
     const char *curves_header; /* curves.csv's, or NULL when the kind has none */
+    const char *out_dir;       /* the results folder, set by the command before */
+                               /* running (trained models go to out_dir/models) */
 };
 
 /* Load the config at path as the job it describes: a training sweep when it
