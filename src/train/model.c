@@ -397,6 +397,8 @@ void pelab_model_step(pelab_model *m, pelab_optimizer opt, double lr, double wei
     }
 }
 
+const void *pelab_model_logits(const pelab_model *m) { return ((const model_impl *)m->impl)->logits; }
+
 const pelab_tensor *pelab_model_tensor(const pelab_model *m, const char *name) {
     for (int i = 0; i < m->n_tensors; i++)
         if (strcmp(m->tensors[i].name, name) == 0) return &m->tensors[i];

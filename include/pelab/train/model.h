@@ -97,6 +97,10 @@ typedef struct pelab_model_stats {
 void pelab_model_forward(pelab_model_stats *st, pelab_model *m, const int *tokens, const int *targets, int B,
                          int n, int want_attn);
 
+/* The logits of the last forward: (predictions, classes) of the model's
+ * dtype (float or double), valid until the next forward. */
+const void *pelab_model_logits(const pelab_model *m);
+
 /* Gradient of the last forward's loss into m->grads (overwritten). */
 void pelab_model_backward(pelab_model *m);
 
