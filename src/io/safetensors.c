@@ -13,12 +13,18 @@
 #include "pelab/base/strbuf.h"
 
 /* The tensor bytes are copied as they are in memory, so the host must store
- * numbers little-endian, as the format does. */
+ * numbers little-endian, as the format does: checked when compiling where
+ * the compiler says (GCC, Clang), and at run time everywhere. */
 #if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__)
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "safetensors.c needs a little-endian host");
-#else
-#error "safetensors.c needs a little-endian host and a compiler that says so (__BYTE_ORDER__)"
 #endif
+
+static int host_little_endian(void) {
+    const uint16_t one = 1;
+    unsigned char low;
+    memcpy(&low, &one, 1);
+    return low == 1;
+}
 
 #define META_KEY "__metadata__"
 #define MAX_WHOLE 9007199254740992.0 /* 2^53: every smaller whole double is exact */
@@ -102,6 +108,7 @@ pelab_status pelab_safetensors_encode(char **data, size_t *len, const pelab_safe
                                       const pelab_safetensors_meta *meta, size_t n_meta, const char *display,
                                       pelab_error *err) {
     PELAB_ASSERT(data && len && (tensors || n == 0) && (meta || n_meta == 0));
+    PELAB_ASSERT(host_little_endian());
     const char *d = display ? display : "<safetensors>";
     *data = NULL;
     *len = 0;
@@ -301,6 +308,7 @@ static pelab_status parse_entry(entry *e, const char *name, const pelab_json *v,
 
 /* Check the header of the file in f->bytes and fill f's views. */
 static pelab_status parse_file(pelab_safetensors_file *f, const char *path, pelab_error *err) {
+    PELAB_ASSERT(host_little_endian());
     const unsigned char *b = (const unsigned char *)f->bytes;
     size_t len = f->len;
     if (len < 8)

@@ -18,8 +18,8 @@
  *
  * Every error names the path and the reason ("model.safetensors:
  * safetensors header: tensor 'w': data_offsets [0, 20] do not match shape
- * [2, 3] F32 (24 bytes)"). The host must be little-endian (checked when
- * this module is compiled). */
+ * [2, 3] F32 (24 bytes)"). The host must be little-endian (checked at
+ * compile time where the compiler says, and at run time). */
 #ifndef PELAB_IO_SAFETENSORS_H
 #define PELAB_IO_SAFETENSORS_H
 
