@@ -163,9 +163,16 @@ pelab_status pelab_safetensors_encode(char **data, size_t *len, const pelab_safe
         }
         pelab_strbuf_putc(&h, '}');
     }
+    /* the data order: 8-byte elements before 4-byte ones, each in the order
+     * given, so that every tensor is aligned to its element size */
+    size_t *ord = pelab_xmalloc((n ? n : 1) * sizeof *ord), n_ord = 0;
+    for (size_t size = 8; size >= 4; size /= 2)
+        for (size_t i = 0; i < n; i++)
+            if (g_dtype_sizes[tensors[i].dtype] == size) ord[n_ord++] = i;
+    PELAB_ASSERT(n_ord == n);
     uint64_t off = 0;
     for (size_t i = 0; i < n; i++) {
-        const pelab_safetensor *t = &tensors[i];
+        const pelab_safetensor *t = &tensors[ord[i]];
         if (i || n_meta) pelab_strbuf_putc(&h, ',');
         pelab_strbuf_json_str(&h, t->name);
         pelab_strbuf_printf(&h, ":{\"dtype\":\"%s\",\"shape\":[", g_dtype_names[t->dtype]);
@@ -182,6 +189,7 @@ pelab_status pelab_safetensors_encode(char **data, size_t *len, const pelab_safe
     while ((8 + h.len) % 8) pelab_strbuf_putc(&h, ' '); /* the data starts 8-aligned */
     if (8 + h.len + total > PELAB_SAFETENSORS_MAX_BYTES) {
         pelab_strbuf_free(&h);
+        free(ord);
         return pelab_error_set(err, PELAB_STATUS_USAGE, "%s: the file would be larger than the %zu bytes pelab reads back",
                                d, PELAB_SAFETENSORS_MAX_BYTES);
     }
@@ -193,11 +201,13 @@ pelab_status pelab_safetensors_encode(char **data, size_t *len, const pelab_safe
     memcpy(out + 8, h.data, h.len);
     size_t at = 8 + h.len;
     for (size_t i = 0; i < n; i++) {
-        size_t bytes = pelab_safetensor_numel(&tensors[i]) * g_dtype_sizes[tensors[i].dtype];
-        if (bytes) memcpy(out + at, tensors[i].data, bytes);
+        const pelab_safetensor *t = &tensors[ord[i]];
+        size_t bytes = pelab_safetensor_numel(t) * g_dtype_sizes[t->dtype];
+        if (bytes) memcpy(out + at, t->data, bytes);
         at += bytes;
     }
     PELAB_ASSERT(at == flen);
+    free(ord);
     pelab_strbuf_free(&h);
     *data = out;
     *len = flen;

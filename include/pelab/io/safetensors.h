@@ -11,10 +11,11 @@
  *              count from the first byte after the header, and the tensors
  *              tile that buffer exactly: from 0 to its end, no gap, no
  *              overlap.
- * pelab writes the header compact (members "__metadata__" first, then the
- * tensors in the order given), padded with spaces so that the data starts
- * at a multiple of 8 bytes, and the data in the order given. It reads and
- * writes F32 and F64 only, rank 0 (a scalar) to 4.
+ * pelab writes the header compact, padded with spaces so that the data
+ * starts at a multiple of 8 bytes; "__metadata__" first, then the tensors
+ * in the order of their data: the F64 ones, then the F32 ones, each in the
+ * order given, so that every tensor is aligned to its element size. It
+ * reads and writes F32 and F64 only, rank 0 (a scalar) to 4.
  *
  * Every error names the path and the reason ("model.safetensors:
  * safetensors header: tensor 'w': data_offsets [0, 20] do not match shape
