@@ -403,6 +403,7 @@ static int fail_key(ctx *c, const node *key, int sec) {
 
 /* Parses sweep: in the order written: every key an axis. */
 static int parse_sweep(ctx *c, pelab_train_config *cfg, node *sw) {
+    long long cells = 1;
     if (sw->kind != PELAB_YAML_KIND_MAP) return pelab_yaml_fail_type(&c->y, sw, "a mapping", "sweep");
     node *sl_key;
     if (pelab_yaml_map_get(sw, "seq_len", &sl_key))
@@ -424,7 +425,15 @@ static int parse_sweep(ctx *c, pelab_train_config *cfg, node *sw) {
         c->sweep_key[ki] = sw->kids[i];
         cfg->n_axes++;
         if (read_axis(c, cfg, ki, sw->kids[i + 1], &cfg->axes[cfg->n_axes - 1])) return -1;
+        /* counted as the axes are read, so that a sweep far too large is
+         * refused before all its ranges are expanded (each product <= 10^6
+         * times one axis, no overflow) */
+        cells *= cfg->axes[cfg->n_axes - 1].count;
+        if (cells > MAX_CELLS)
+            return pelab_yaml_fail(&c->y, sw, "the sweep has more than %d cells (the axes up to '%s' give %lld)",
+                                   MAX_CELLS, g_keys[ki].name, cells);
     }
+    cfg->n_cells = (size_t)cells;
     return 0;
 }
 
@@ -503,13 +512,6 @@ static int parse_section(ctx *c, pelab_train_config *cfg, node *m, int sec) {
         }
     }
     return 0;
-}
-
-/* a * b, or LLONG_MAX when it overflows (a, b >= 0). */
-static long long mul_sat(long long a, long long b) {
-    if (a == 0 || b == 0) return 0;
-    if (a > LLONG_MAX / b) return LLONG_MAX;
-    return a * b;
 }
 
 /* The values key ki takes over the sweep: the axis's, or the one in base. */
@@ -705,7 +707,6 @@ static int check_top_keys(ctx *c, node *root) {
 static int resolve(ctx *c, pelab_train_config *cfg, node *root) {
     node *v, *sweep, *train, *model;
     const char *s;
-    long long cells = 1;
     int ki;
 
     if (root->kind != PELAB_YAML_KIND_MAP) return pelab_yaml_fail_type(&c->y, root, "a mapping", "the top level");
@@ -742,15 +743,6 @@ static int resolve(ctx *c, pelab_train_config *cfg, node *root) {
         return pelab_yaml_fail(&c->y, train, "missing required key '%s' in %s (or sweep it under sweep:)", k->name,
                                g_section_names[k->sec]);
     }
-
-    for (int a = 0; a < cfg->n_axes; a++) cells = mul_sat(cells, cfg->axes[a].count);
-    if (cells > MAX_CELLS) {
-        if (cells == LLONG_MAX)
-            return pelab_yaml_fail(&c->y, sweep, "the sweep has more than %lld cells, more than the limit of %d",
-                                   LLONG_MAX, MAX_CELLS);
-        return pelab_yaml_fail(&c->y, sweep, "the sweep has %lld cells, more than the limit of %d", cells, MAX_CELLS);
-    }
-    cfg->n_cells = (size_t)cells;
 
     /* swept keys at their first value */
     for (int a = 0; a < cfg->n_axes; a++)
