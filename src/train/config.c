@@ -269,7 +269,7 @@ typedef struct ctx {
     node **axis_at[N_KEYS];           /* each axis value's node                    */
     node *given_key[N_KEYS];          /* the key node in its section               */
     node *given_val[N_KEYS];
-    node *from_at, *to_at;            /* lengths, as given                         */
+    node *from_at;                    /* lengths from (or the one length), as given */
     node **eval_at;                   /* eval_lengths, as given (before sorting)   */
     int *eval_given, n_eval_given;
 } ctx;
@@ -445,7 +445,7 @@ static int parse_lengths(ctx *c, pelab_train_settings *s, const keydef *k, node 
     if (v->kind == PELAB_YAML_KIND_SCALAR) {
         if (pelab_yaml_get_int32(&c->y, v, "lengths", (long long)k->lo, (long long)k->hi, &s->len_from)) return -1;
         s->len_to = s->len_from;
-        c->from_at = c->to_at = v;
+        c->from_at = v;
         return 0;
     }
     if (v->kind != PELAB_YAML_KIND_MAP)
@@ -458,7 +458,6 @@ static int parse_lengths(ctx *c, pelab_train_settings *s, const keydef *k, node 
     }
     if ((nt = pelab_yaml_map_get(v, "to", NULL))) {
         if (pelab_yaml_get_int32(&c->y, nt, "lengths to", (long long)k->lo, (long long)k->hi, &s->len_to)) return -1;
-        c->to_at = nt;
     }
     if (s->len_from > s->len_to)
         return pelab_yaml_fail(&c->y, nf ? nf : v, "lengths from %d is greater than to %d", s->len_from, s->len_to);
