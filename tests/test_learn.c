@@ -149,7 +149,7 @@ static void test_agent_positions_tell_the_pair_apart(void) {
 
 /* Learning happens: majority (no position needed) from chance to >= 0.95. */
 int main(void) {
-    omp_set_num_threads(2);
+    omp_set_num_threads(1); /* tiny models: threads only add overhead (test_model checks thread bit-identity) */
     TEST_RUN(test_agent_blind_without_positions);
     TEST_RUN(test_agent_positions_tell_the_pair_apart);
     return TEST_DONE();
