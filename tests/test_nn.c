@@ -350,6 +350,31 @@ static void test_gelu(void) {
     }
     const double mb = grad_err(g, g0, fg, n);
     ASSERT_DBL_LT(mb, 1e-8);
+    /* far out: x or 0, derivative 1 or 0, finite (no inf * 0), NaN passes */
+    for (int f32 = 0; f32 <= 1; f32++) {
+        const double far[6] = {50, -50, 1e30, -1e30, 12, NAN};
+        double o6[6], g6[6] = {0}, ones[6] = {1, 1, 1, 1, 1, 1};
+        if (!f32) {
+            pelab_gelu_forward_f64(o6, far, 6);
+            pelab_gelu_backward_f64(g6, ones, far, 6);
+        } else {
+            float xf6[6], of6[6], gf6[6] = {0}, onef[6] = {1, 1, 1, 1, 1, 1};
+            for (int i = 0; i < 6; i++) xf6[i] = (float)far[i];
+            pelab_gelu_forward_f32(of6, xf6, 6);
+            pelab_gelu_backward_f32(gf6, onef, xf6, 6);
+            for (int i = 0; i < 6; i++) o6[i] = of6[i], g6[i] = gf6[i];
+        }
+        ASSERT_DBL_EQ(o6[0], 50.0);
+        ASSERT_DBL_EQ(o6[2], 1e30 * (f32 ? (double)(float)1e30 / 1e30 : 1));
+        ASSERT_DBL_LT(fabs(o6[1]), 1e-30);
+        ASSERT_DBL_LT(fabs(o6[3]), 1e-30);
+        ASSERT_NEAR(o6[4], naive_gelu(12), 12 * (f32 ? 6e-8 : 1.2e-16));
+        ASSERT_NEAR(g6[0], 1.0, 1e-15);
+        ASSERT_NEAR(g6[2], 1.0, 1e-15);
+        ASSERT_DBL_LT(fabs(g6[1]), 1e-30);
+        ASSERT_DBL_LT(fabs(g6[3]), 1e-30);
+        ASSERT(isnan(o6[5]) && isnan(g6[5]));
+    }
     /* GELU'(0) = 1/2 */
     double d0 = 0, one = 1, zero = 0;
     pelab_gelu_backward_f64(&d0, &one, &zero, 1);
