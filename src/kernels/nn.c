@@ -28,12 +28,26 @@
 #define NN_PAR_MIN 32768
 static inline int nn_par(double work) { return !omp_in_parallel() && work >= NN_PAR_MIN; }
 
+/* vector division (the one operation the kernels need beyond kernels/simd.h) */
+#if PV_AVX512
+PV_INLINE pv_f32 nn_div_f32(pv_f32 a, pv_f32 b) { return _mm512_div_ps(a, b); }
+PV_INLINE pv_f64 nn_div_f64(pv_f64 a, pv_f64 b) { return _mm512_div_pd(a, b); }
+#else
+PV_INLINE pv_f32 nn_div_f32(pv_f32 a, pv_f32 b) {
+    for (int l = 0; l < PV_F32_LANES; l++) a.v[l] /= b.v[l];
+    return a;
+}
+PV_INLINE pv_f64 nn_div_f64(pv_f64 a, pv_f64 b) {
+    for (int l = 0; l < PV_F64_LANES; l++) a.v[l] /= b.v[l];
+    return a;
+}
+#endif
+
 #define T float
 #define SFX f32
 #define T_EXP expf
 #define T_LOG logf
 #define T_SQRT sqrtf
-#define T_TANH tanhf
 #define VT pv_f32
 #define VF(op) pv_f32_##op
 #define VL PV_F32_LANES
@@ -43,7 +57,6 @@ static inline int nn_par(double work) { return !omp_in_parallel() && work >= NN_
 #undef T_EXP
 #undef T_LOG
 #undef T_SQRT
-#undef T_TANH
 #undef VT
 #undef VF
 #undef VL
@@ -53,7 +66,6 @@ static inline int nn_par(double work) { return !omp_in_parallel() && work >= NN_
 #define T_EXP exp
 #define T_LOG log
 #define T_SQRT sqrt
-#define T_TANH tanh
 #define VT pv_f64
 #define VF(op) pv_f64_##op
 #define VL PV_F64_LANES
@@ -63,7 +75,6 @@ static inline int nn_par(double work) { return !omp_in_parallel() && work >= NN_
 #undef T_EXP
 #undef T_LOG
 #undef T_SQRT
-#undef T_TANH
 #undef VT
 #undef VF
 #undef VL
