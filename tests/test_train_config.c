@@ -442,7 +442,7 @@ static void test_bad_inline(void) {
     expect_bad(T "train: {task: agent}\n", "1:1: missing required key 'sweep'");
     expect_bad(T "train: {task: agent, stpes: 10}\n" SW, "2:22: unknown key 'stpes' in train (did you mean 'steps'?)");
     expect_bad(T "train: {task: agent, zzzzzz: 1}\n" SW,
-               "2:22: unknown key 'zzzzzz' in train (the keys here: task, steps, batch, lengths, optimizer, lr, "
+               "2:22: unknown key 'zzzzzz' in train (the keys here: task, steps, batch, lengths, train_len, train_to, optimizer, lr, "
                "warmup, schedule, weight_decay, momentum, clip, eval_lengths, eval_samples, curve_every or save)");
     expect_bad(T "model: {layer: 1}\ntrain: {task: agent}\n" SW,
                "2:9: unknown key 'layer' in model (did you mean 'layers'?)");

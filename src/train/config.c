@@ -136,6 +136,10 @@ static const keydef g_keys[] = {
      "samples per step"},
     {"lengths", SEC_TRAIN, K_LENGTHS, 1, PELAB_TRAIN_MAX_LEN, 0, 0, 0, 0, OFF(len_from), NULL, 0, -1,
      "{from, to}: each batch's length drawn uniformly from this range"},
+    {"train_len", SEC_TRAIN, K_INT, 1, PELAB_TRAIN_MAX_LEN, 0, 0, 0, 0, OFF(train_len), NULL, 0, -1,
+     "one training length (lengths from = to = train_len); sweepable, unlike lengths"},
+    {"train_to", SEC_TRAIN, K_INT, 1, PELAB_TRAIN_MAX_LEN, 0, 0, 0, 0, OFF(train_to), NULL, 0, -1,
+     "the longest training length (lengths to; from stays); sweepable"},
     {"optimizer", SEC_TRAIN, K_ENUM, 0, 0, 0, 0, 0, PELAB_OPTIMIZER_ADAMW, OFF(optimizer),
      NAMES(g_optimizer_names), 8, "adamw or sgd (with momentum)"},
     {"lr", SEC_TRAIN, K_REAL, 0, INFINITY, 1, 0, 0, 1e-3, OFF(lr), NULL, 0, 9, "peak learning rate"},
@@ -270,6 +274,7 @@ typedef struct ctx {
     node *given_key[N_KEYS];          /* the key node in its section               */
     node *given_val[N_KEYS];
     node *from_at;                    /* lengths from (or the one length), as given */
+    node *to_at;                      /* lengths to (or the one length), as given   */
     node **eval_at;                   /* eval_lengths, as given (before sorting)   */
     int *eval_given, n_eval_given;
 } ctx;
@@ -445,7 +450,7 @@ static int parse_lengths(ctx *c, pelab_train_settings *s, const keydef *k, node 
     if (v->kind == PELAB_YAML_KIND_SCALAR) {
         if (pelab_yaml_get_int32(&c->y, v, "lengths", (long long)k->lo, (long long)k->hi, &s->len_from)) return -1;
         s->len_to = s->len_from;
-        c->from_at = v;
+        c->from_at = c->to_at = v;
         return 0;
     }
     if (v->kind != PELAB_YAML_KIND_MAP)
@@ -458,6 +463,7 @@ static int parse_lengths(ctx *c, pelab_train_settings *s, const keydef *k, node 
     }
     if ((nt = pelab_yaml_map_get(v, "to", NULL))) {
         if (pelab_yaml_get_int32(&c->y, nt, "lengths to", (long long)k->lo, (long long)k->hi, &s->len_to)) return -1;
+        c->to_at = nt;
     }
     if (s->len_from > s->len_to)
         return pelab_yaml_fail(&c->y, nf ? nf : v, "lengths from %d is greater than to %d", s->len_from, s->len_to);
@@ -522,6 +528,48 @@ static int key_values(const ctx *c, const pelab_train_config *cfg, int ki, const
     *one = get_field(&cfg->base, &g_keys[ki]);
     *vals = one;
     return 1;
+}
+
+/* The node that gave key ki (its key under sweep: or in its section), or NULL. */
+static node *key_node(const ctx *c, int ki) { return c->sweep_key[ki] ? c->sweep_key[ki] : c->given_key[ki]; }
+
+/* train_len and train_to against lengths and each other, each value against
+ * lengths from and every task's shortest length; one value of either goes
+ * into base (so the default eval_lengths follow it); a swept one needs
+ * eval_lengths given (the default would differ between cells). */
+static int check_lengths(ctx *c, pelab_train_config *cfg) {
+    const int il = key_index("train_len"), ito = key_index("train_to"), it = key_index("task");
+    const int il_ev = key_index("eval_lengths");
+    node *nl = key_node(c, il), *nto = key_node(c, ito);
+    if (!nl && !nto) return 0;
+    if (nl && nto) return pelab_yaml_fail(&c->y, nto, "train_to and train_len contradict each other: train_len fixes both ends");
+    if (nl && c->given_key[key_index("lengths")])
+        return pelab_yaml_fail(&c->y, nl, "train_len fixes lengths from and to: remove lengths (line %d)",
+                               c->given_key[key_index("lengths")]->line);
+    if (nto && c->to_at)
+        return pelab_yaml_fail(&c->y, nto, "train_to replaces lengths to (line %d): give lengths: {from: %d} only",
+                               c->to_at->line, cfg->base.len_from);
+    const int ki = nl ? il : ito;
+    const double *v, *tv;
+    double one, t1;
+    const int n = key_values(c, cfg, ki, &v, &one), nt = key_values(c, cfg, it, &tv, &t1);
+    for (int i = 0; i < n; i++) {
+        node *at = c->axis_of[ki] >= 0 ? c->axis_at[ki][i] : c->given_val[ki];
+        if (!nl && (int)v[i] < cfg->base.len_from)
+            return pelab_yaml_fail(&c->y, at, "train_to %d is shorter than lengths from %d", (int)v[i], cfg->base.len_from);
+        for (int t = 0; nl && t < nt; t++) {
+            const pelab_task_def *td = pelab_task_def_get((pelab_task_id)(int)tv[t]);
+            if ((int)v[i] < td->min_len)
+                return pelab_yaml_fail(&c->y, at, "train_len %d is shorter than %d, the shortest length of task '%s'",
+                                       (int)v[i], td->min_len, td->name);
+        }
+    }
+    if (n > 1 && !c->given_key[il_ev])
+        return pelab_yaml_fail(&c->y, key_node(c, ki), "%s is swept: give eval_lengths (the default [to, 2 to, 4 to] "
+                               "would differ between cells)", g_keys[ki].name);
+    if (nl) cfg->base.len_from = cfg->base.len_to = (int)v[0];
+    else cfg->base.len_to = (int)v[0];
+    return 0;
 }
 
 /* Checks across keys: heads divides d_model; lengths and eval_lengths fit
@@ -657,6 +705,8 @@ static void build_json(const ctx *c, pelab_train_config *cfg) {
     for (int i = 0; i < N_KEYS; i++) {
         const keydef *k = &g_keys[i];
         if (c->axis_of[i] >= 0 && cfg->axes[c->axis_of[i]].count > 1) continue;
+        if ((strcmp(k->name, "train_len") == 0 || strcmp(k->name, "train_to") == 0) && get_field(&cfg->base, k) == 0)
+            continue; /* not given: lengths says it all */
         if (!first) pelab_strbuf_putc(&b, ',');
         first = 0;
         pelab_strbuf_json_str(&b, k->name);
@@ -747,6 +797,7 @@ static int resolve(ctx *c, pelab_train_config *cfg, node *root) {
     for (int a = 0; a < cfg->n_axes; a++)
         set_field(&cfg->base, cfg, &g_keys[key_index(cfg->axes[a].key)], cfg->axes[a].values[0]);
 
+    if (check_lengths(c, cfg)) return -1;
     if (check_across(c, cfg, train)) return -1;
 
     /* eval_lengths: as given, sorted (the order written does not matter: the
@@ -856,6 +907,8 @@ void pelab_train_config_cell(pelab_train_settings *s, const pelab_train_config *
         i /= n;
     }
     if (cfg->warmup_auto) s->warmup = s->steps / 10 < KEY_WARMUP_DEFAULT ? s->steps / 10 : KEY_WARMUP_DEFAULT;
+    if (s->train_len > 0) s->len_from = s->len_to = s->train_len;
+    if (s->train_to > 0) s->len_to = s->train_to;
 }
 
 /* The key columns of s, joined: sep between columns, "name=" before each

@@ -77,6 +77,11 @@ typedef struct pelab_train_settings {
     int steps;                   /* [1000], >= 1                                */
     int batch;                   /* [32], >= 1                                  */
     int len_from, len_to;        /* lengths: {from, to} [8, 16], from <= to     */
+    int train_len;               /* [0: not given] from = to = train_len         */
+    int train_to;                /* [0: not given] to = train_to (from stays)    */
+                                 /* (both sweepable: train short at several     */
+                                 /* lengths in one sweep; len_from/len_to hold  */
+                                 /* the cell's resolved range)                  */
     pelab_optimizer optimizer;   /* [adamw]                                     */
     double lr;                   /* [1e-3], > 0                                 */
     int warmup;                  /* [min(100, steps/10)], resolved per cell     */
