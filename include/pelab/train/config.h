@@ -121,6 +121,9 @@ typedef struct pelab_train_config {
     const char *key_names[PELAB_TRAIN_MAX_KEY_COLUMNS];
     char *resolved_json;         /* canonical JSON of the resolved config       */
     uint64_t hash;               /* pelab_hash_str(resolved_json)               */
+    /* Added: 1 when warmup is neither given nor swept, so each cell's is
+     * min(100, its steps / 10) (base.warmup holds base.steps's). */
+    int warmup_auto;
 } pelab_train_config;
 
 /* 1 when text (a YAML document) is a training config: its top-level mapping
