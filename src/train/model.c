@@ -172,6 +172,7 @@ typedef struct model_impl {
     int rel_n;
     pelab_attn_row_stats *stats; /* (B, H, n)                                      */
     int *tokens, *targets;    /* the last forward's batch                          */
+    double attn_acc[3];       /* the forward's attention stats: max |logit|, entropy sum, count */
     int B, n, P;
     uint64_t seed;
 } model_impl;
