@@ -164,6 +164,7 @@ typedef struct model_impl {
     void *logits, *dlogits, *loss;
     int *pred;
     void *dres, *dx, *dq, *dk, *dv, *datt, *dfc, *dgel, *dz, *dpool, *dxin;
+    void *dres_b, *dmid, *dxa; /* (N, d) the backward's second residual gradient, d res_mid, dx of LN1 */
     void *pe;                 /* (pe_n, pe_width) positions of the current length  */
     int pe_n;
     void *rel;                /* (H, 2n-1) logit bias of the current length        */
@@ -221,6 +222,9 @@ static void impl_alloc(model_impl *im, const pelab_model_dims *d, size_t es) {
     im->pred = pelab_xcalloc(N, sizeof(int));
     im->dres = alloc_es(N * D, es);
     im->dx = alloc_es(N * D, es);
+    im->dres_b = alloc_es(N * D, es);
+    im->dmid = alloc_es(N * D, es);
+    im->dxa = alloc_es(N * D, es);
     im->dq = alloc_es(N * D, es);
     im->dk = alloc_es(N * D, es);
     im->dv = alloc_es(N * D, es);
@@ -252,7 +256,8 @@ static void impl_free(model_impl *im, int layers) {
     free(im->la);
     void *p[] = {im->x_in, im->lnf, im->lnf_mean, im->lnf_rstd, im->pool, im->logits, im->dlogits, im->loss,
                  im->pred, im->dres, im->dx, im->dq, im->dk, im->dv, im->datt, im->dfc, im->dgel, im->dz,
-                 im->dpool, im->dxin, im->pe, im->rel, im->drel, im->bucket, im->stats, im->tokens,
+                 im->dpool, im->dxin, im->dres_b, im->dmid, im->dxa, im->pe,
+                 im->rel, im->drel, im->bucket, im->stats, im->tokens,
                  im->targets, im->off.layer};
     for (size_t i = 0; i < sizeof p / sizeof p[0]; i++) free(p[i]);
     free(im);
