@@ -164,7 +164,7 @@ typedef struct model_impl {
     void *logits, *dlogits, *loss;
     int *pred;
     void *dres, *dx, *dq, *dk, *dv, *datt, *dfc, *dgel, *dz, *dpool, *dxin;
-    void *dres_b, *dmid, *dxa; /* (N, d) the backward's second residual gradient, d res_mid, dx of LN1 */
+    void *dmid, *dxa;         /* (N, d) the backward's d res_mid, dx of LN1        */
     void *pe;                 /* (pe_n, pe_width) positions of the current length  */
     int pe_n;
     void *rel;                /* (H, 2n-1) logit bias of the current length        */
@@ -222,7 +222,6 @@ static void impl_alloc(model_impl *im, const pelab_model_dims *d, size_t es) {
     im->pred = pelab_xcalloc(N, sizeof(int));
     im->dres = alloc_es(N * D, es);
     im->dx = alloc_es(N * D, es);
-    im->dres_b = alloc_es(N * D, es);
     im->dmid = alloc_es(N * D, es);
     im->dxa = alloc_es(N * D, es);
     im->dq = alloc_es(N * D, es);
@@ -232,7 +231,7 @@ static void impl_alloc(model_impl *im, const pelab_model_dims *d, size_t es) {
     im->dfc = alloc_es(N * Hd, es);
     im->dgel = alloc_es(N * Hd, es);
     im->dz = alloc_es(N * D, es);
-    im->dpool = alloc_es(N * D, es);
+    im->dpool = alloc_es(B * D, es);
     if (d->pe_width > 0 && d->scheme.id != PELAB_SCHEME_LEARNED)
         im->pe = alloc_es((size_t)d->max_len * (size_t)d->pe_width, es);
     if (d->kind == PELAB_SCHEME_KIND_BIAS) {
@@ -256,7 +255,7 @@ static void impl_free(model_impl *im, int layers) {
     free(im->la);
     void *p[] = {im->x_in, im->lnf, im->lnf_mean, im->lnf_rstd, im->pool, im->logits, im->dlogits, im->loss,
                  im->pred, im->dres, im->dx, im->dq, im->dk, im->dv, im->datt, im->dfc, im->dgel, im->dz,
-                 im->dpool, im->dxin, im->dres_b, im->dmid, im->dxa, im->pe,
+                 im->dpool, im->dxin, im->dmid, im->dxa, im->pe,
                  im->rel, im->drel, im->bucket, im->stats, im->tokens,
                  im->targets, im->off.layer};
     for (size_t i = 0; i < sizeof p / sizeof p[0]; i++) free(p[i]);
