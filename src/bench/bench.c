@@ -738,8 +738,10 @@ static void twin_rows(const pelab_bench_config *cfg, train_ctx *c, int T, double
         if (!ok) break;
         done = r + 1;
         if (r == 0 && (tc[0] + tt[0]) * reps > SLOW_BUDGET) {
+            /* slow: what fits in the budget, but at least 3 pairs (a ratio of one pair is a coin toss) */
             reps = (int)(SLOW_BUDGET / (tc[0] + tt[0]));
-            if (reps < 1) reps = 1;
+            const int least = cfg->repeats < 3 ? cfg->repeats : 3;
+            if (reps < least) reps = least;
         }
     }
     twin_stop(&tp);
