@@ -235,6 +235,44 @@ static void test_threads_bitwise(void) {
     omp_set_num_threads(2);
 }
 
+/* The same bits on 1 to 4 threads without the attention statistics, the
+ * training step's path: with B a multiple of the threads (or B >= 4 x them)
+ * the model gives each thread whole sequences (model_impl.inc's split);
+ * B = 6 splits on 2 and 3 threads, not on 1 and 4. Both readouts, both masks. */
+static void test_threads_bitwise_split(void) {
+    const pelab_scheme_id ids[] = {PELAB_SCHEME_T5, PELAB_SCHEME_ROPE, PELAB_SCHEME_INDEX, PELAB_SCHEME_LEARNED};
+    for (size_t k = 0; k < sizeof ids / sizeof ids[0]; k++)
+        for (int ro = 0; ro < 2; ro++) {
+            spec sp = {ids[k], ro ? PELAB_MASK_CAUSAL : PELAB_MASK_NONE, ro ? PELAB_READOUT_EACH : PELAB_READOUT_POOL,
+                       PELAB_NORM_PRE, PELAB_INIT_PROBE, PELAB_DTYPE_F32, 32, 4, 2, 6, 29};
+            float *ref = NULL;
+            double ref_loss = 0;
+            size_t np = 0;
+            for (int th = 1; th <= 4; th++) {
+                omp_set_num_threads(th);
+                pelab_model m;
+                make_model(&m, &sp, 8);
+                int tokens[512], targets[512];
+                make_batch(tokens, targets, &sp, 9);
+                pelab_model_stats st;
+                pelab_model_forward(&st, &m, tokens, targets, sp.B, sp.n, 0);
+                pelab_model_backward(&m);
+                if (th == 1) {
+                    np = m.n_params;
+                    ref = malloc(np * sizeof *ref);
+                    memcpy(ref, m.grads, np * sizeof *ref);
+                    ref_loss = st.loss;
+                } else {
+                    ASSERT_DBL_EQ(st.loss, ref_loss);
+                    ASSERT(memcmp(ref, m.grads, np * sizeof *ref) == 0);
+                }
+                pelab_model_free(&m);
+            }
+            free(ref);
+        }
+    omp_set_num_threads(2);
+}
+
 /* Weight decay shrinks matrices and tables, never biases or LN parameters:
  * with zero gradients one AdamW step is exactly param (1 - lr wd) or param. */
 static void test_decay_targets(void) {
@@ -343,6 +381,7 @@ int main(void) {
     TEST_RUN(test_gradients_other_shapes);
     TEST_RUN(test_f32_vs_f64);
     TEST_RUN(test_threads_bitwise);
+    TEST_RUN(test_threads_bitwise_split);
     TEST_RUN(test_decay_targets);
     TEST_RUN(test_save_load);
     return TEST_DONE();

@@ -8,7 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/resource.h>
+#include <sys/types.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kernels/simd.h"
@@ -16,6 +19,10 @@
 #include "pelab/base/rng.h"
 #include "pelab/base/status.h"
 #include "pelab/base/mem.h"
+#include "pelab/pe/encoding.h"
+#include "pelab/train/config.h"
+#include "pelab/train/model.h"
+#include "pelab/train/task.h"
 
 #if defined(PELAB_HAVE_OPENBLAS)
 #include <cblas.h>
@@ -24,6 +31,19 @@
 double pelab_bench_flops(int n, int D, int causal, int backward) {
     const double f = (backward ? 14.0 : 4.0) * (double)n * (double)n * (double)D;
     return causal ? f / 2 : f;
+}
+
+/* The one place of the training convention (pelab/bench/bench.h; the twin,
+ * scripts/torch_twin.py, mirrors it): the matmul parameters are q, k, v, o
+ * (4 d^2) and the MLP (2 d hidden) per block and the head (d classes); each
+ * costs 2 flops per token forward and 4 backward. Attention: 14 n^2 d per
+ * block and sequence (forward 4, backward with recomputation 10). */
+double pelab_bench_train_flops(int d, int layers, int hidden, int classes, int batch, int n, int causal) {
+    const double D = d, mm = (double)layers * (4.0 * D * D + 2.0 * D * hidden) + D * classes;
+    const double tokens = (double)batch * n;
+    double attn = 14.0 * (double)n * n * D * layers * batch;
+    if (causal) attn /= 2;
+    return 6.0 * mm * tokens + attn;
 }
 
 int pelab_bench_have_blas(void) {
@@ -359,7 +379,7 @@ static void run_blas_attention_mt(void *p) {
 
 static void emit_row(pelab_bench_emit emit, void *ctx, const char *kernel, int threads, double seconds,
                      double flops) {
-    pelab_bench_row row = {kernel, threads, seconds, flops / seconds * 1e-9};
+    pelab_bench_row row = {kernel, threads, seconds, flops / seconds * 1e-9, 0};
     emit(ctx, &row, NULL);
 }
 
@@ -455,7 +475,7 @@ void pelab_bench_run(const pelab_bench_config *cfg, pelab_bench_emit emit, void 
     for (int i = 0; i < cfg->n_threads; i++) {
         double secs = 0;
         const double peak = pelab_bench_fma_peak(cfg->threads[i], f64, &secs);
-        pelab_bench_row prow = {"fma_peak", cfg->threads[i], secs, peak};
+        pelab_bench_row prow = {"fma_peak", cfg->threads[i], secs, peak, 0};
         emit(ctx, &prow, NULL);
     }
 
@@ -547,6 +567,288 @@ void pelab_bench_run(const pelab_bench_config *cfg, pelab_bench_emit emit, void 
         emit_note(emit, ctx,
                   "other processes kept %.2f of the %ld cores busy on average during this run%s", other < 0 ? 0 : other,
                   sysconf(_SC_NPROCESSORS_ONLN), other > 0.1 ? " (noisy timings: compare ratios, or rerun)" : "");
+    }
+    omp_set_num_threads(saved_threads);
+}
+
+/* ---- training --------------------------------------------------------------------------- */
+
+#define TRAIN_VOCAB 16
+#define TRAIN_CLASSES 16
+
+typedef struct train_ctx {
+    pelab_model m;
+    int *tokens, *targets;
+    int B, n;
+    long t;
+} train_ctx;
+
+/* one training step: forward, backward, AdamW (lr 1e-3, weight decay 0.01) */
+static void run_train_step(void *p) {
+    train_ctx *c = p;
+    pelab_model_stats st;
+    pelab_model_forward(&st, &c->m, c->tokens, c->targets, c->B, c->n, 0);
+    pelab_model_backward(&c->m);
+    pelab_model_step(&c->m, PELAB_OPTIMIZER_ADAMW, 1e-3, 0.01, 0.0, ++c->t);
+}
+
+/* The twin: a child process on pipes (its stdout and stderr on one). */
+typedef struct twin_proc {
+    pid_t pid;
+    FILE *to, *from;
+} twin_proc;
+
+static void twin_stop(twin_proc *tp) {
+    if (tp->to) {
+        fputs("quit\n", tp->to);
+        fclose(tp->to);
+    }
+    if (tp->from) fclose(tp->from);
+    if (tp->pid > 0) {
+        int status = 0;
+        waitpid(tp->pid, &status, 0);
+    }
+    memset(tp, 0, sizeof *tp);
+}
+
+/* a line of the child into buf (newline cut); 0 at its end */
+static int twin_line(twin_proc *tp, char *buf, size_t len) {
+    if (!fgets(buf, (int)len, tp->from)) return 0;
+    buf[strcspn(buf, "\r\n")] = '\0';
+    return 1;
+}
+
+/* Starts the twin on cfg's shape and T threads in --serve mode and waits for
+ * its "ready" line (the warm-up done). 0 and a reason in why on failure. */
+static int twin_start(twin_proc *tp, const pelab_bench_config *cfg, int T, char *why, size_t whylen) {
+    memset(tp, 0, sizeof *tp);
+    const char *cmd = cfg->twin;
+    const size_t cl = strlen(cmd);
+    const char *interp = NULL;
+    if (cl > 3 && strcmp(cmd + cl - 3, ".py") == 0) {
+        interp = getenv("PELAB_PYTHON");
+        if (!interp || !*interp) interp = access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
+        if (access(cmd, R_OK) != 0) {
+            snprintf(why, whylen, "%s cannot be read", cmd);
+            return 0;
+        }
+    }
+    char num[7][24];
+    const int vals[7] = {cfg->d_model, cfg->layers, cfg->heads, cfg->batch, cfg->seq_len, T, cfg->warmup};
+    for (int i = 0; i < 7; i++) snprintf(num[i], sizeof num[i], "%d", vals[i]);
+    char cls[24], voc[24];
+    snprintf(cls, sizeof cls, "%d", TRAIN_CLASSES);
+    snprintf(voc, sizeof voc, "%d", TRAIN_VOCAB);
+    const char *args[32];
+    int ac = 0;
+    if (interp) args[ac++] = interp;
+    args[ac++] = cmd;
+    const char *flags[7] = {"--d-model", "--layers", "--heads", "--batch", "--seq-len", "--threads", "--warmup"};
+    for (int i = 0; i < 7; i++) args[ac++] = flags[i], args[ac++] = num[i];
+    args[ac++] = "--vocab", args[ac++] = voc, args[ac++] = "--classes", args[ac++] = cls;
+    if (cfg->causal) args[ac++] = "--causal";
+    args[ac++] = "--serve";
+    int in[2], out[2];
+    if (pipe(in) != 0) {
+        snprintf(why, whylen, "no pipe");
+        return 0;
+    }
+    if (pipe(out) != 0) {
+        close(in[0]), close(in[1]);
+        snprintf(why, whylen, "no pipe");
+        return 0;
+    }
+    char *argv[32]; /* execvp's (mutable) copies */
+    for (int i = 0; i < ac; i++) argv[i] = pelab_xstrdup(args[i]);
+    argv[ac] = NULL;
+    fflush(stdout);
+    fflush(stderr);
+    const pid_t pid = fork();
+    if (pid < 0) {
+        for (int i = 0; i < ac; i++) free(argv[i]);
+        close(in[0]), close(in[1]), close(out[0]), close(out[1]);
+        snprintf(why, whylen, "fork failed");
+        return 0;
+    }
+    if (pid == 0) {
+        dup2(in[0], 0);
+        dup2(out[1], 1);
+        dup2(out[1], 2);
+        close(in[0]), close(in[1]), close(out[0]), close(out[1]);
+        /* OMP_NUM_THREADS and friends of pelab's run must not steer the twin */
+        unsetenv("OMP_NUM_THREADS");
+        execvp(argv[0], argv);
+        printf("cannot run %s\n", argv[0]);
+        _exit(127);
+    }
+    close(in[0]), close(out[1]);
+    for (int i = 0; i < ac; i++) free(argv[i]);
+    tp->pid = pid;
+    tp->to = fdopen(in[1], "w");
+    tp->from = fdopen(out[0], "r");
+    if (!tp->to || !tp->from) {
+        snprintf(why, whylen, "fdopen failed");
+        twin_stop(tp);
+        return 0;
+    }
+    char line[256], last[256] = "it ended without a word";
+    while (twin_line(tp, line, sizeof line)) {
+        if (strncmp(line, "ready", 5) == 0) return 1;
+        if (*line) snprintf(last, sizeof last, "%s", line);
+    }
+    snprintf(why, whylen, "%s %s: %s", interp ? interp : "", cmd, last);
+    twin_stop(tp);
+    return 0;
+}
+
+/* one timed step of the twin (its own clock); < 0 on failure */
+static double twin_step(twin_proc *tp) {
+    char line[256];
+    fputs("step\n", tp->to);
+    fflush(tp->to);
+    while (twin_line(tp, line, sizeof line))
+        if (strncmp(line, "seconds=", 8) == 0) return atof(line + 8);
+    return -1;
+}
+
+/* The twin on T threads interleaved with pelab's step (pelab, twin, twin,
+ * pelab, ..): its row and the ratio note, or a note saying why not. */
+static void twin_rows(const pelab_bench_config *cfg, train_ctx *c, int T, double flops, double tokens,
+                      pelab_bench_emit emit, void *ctx) {
+    twin_proc tp;
+    char why[1024];
+    if (!twin_start(&tp, cfg, T, why, sizeof why)) {
+        emit_note(emit, ctx, "torch_twin on %d thread(s) skipped: %s", T, why);
+        return;
+    }
+    omp_set_num_threads(T);
+    double tc[MAX_REPS], tt[MAX_REPS], q[MAX_REPS];
+    int reps = cfg->repeats < MAX_REPS ? cfg->repeats : MAX_REPS, done = 0, ok = 1;
+    for (int r = 0; r < reps && ok; r++) {
+        for (int x = 0; x < 2; x++) {
+            if ((x == 0) == (r % 2 == 0)) {
+                const double t0 = omp_get_wtime();
+                run_train_step(c);
+                tc[r] = omp_get_wtime() - t0;
+            } else if ((tt[r] = twin_step(&tp)) <= 0) {
+                ok = 0;
+                break;
+            }
+        }
+        if (!ok) break;
+        done = r + 1;
+        if (r == 0 && (tc[0] + tt[0]) * reps > SLOW_BUDGET) {
+            /* slow: what fits in the budget, but at least 3 pairs (a ratio of one pair is a coin toss) */
+            reps = (int)(SLOW_BUDGET / (tc[0] + tt[0]));
+            const int least = cfg->repeats < 3 ? cfg->repeats : 3;
+            if (reps < least) reps = least;
+        }
+    }
+    twin_stop(&tp);
+    if (!ok || done == 0) {
+        emit_note(emit, ctx, "torch_twin on %d thread(s) skipped: it stopped answering", T);
+        return;
+    }
+    for (int r = 0; r < done; r++) q[r] = tt[r] / tc[r];
+    const double ratio = median(q, done), ttm = median(tt, done);
+    pelab_bench_row row = {"torch_twin", T, ttm, flops / ttm * 1e-9, tokens / ttm};
+    emit(ctx, &row, NULL);
+    emit_note(emit, ctx,
+              "train_step vs torch_twin on %d threads: %.2fx (median over %d interleaved repetitions of time of "
+              "torch_twin / time of train_step; the twin's own clock)",
+              T, ratio, done);
+}
+
+void pelab_bench_train_run(const pelab_bench_config *cfg, pelab_bench_emit emit, void *ctx) {
+    PELAB_ASSERT(cfg->n_threads >= 1 && cfg->n_threads <= PELAB_BENCH_MAX_THREAD_COUNTS);
+    const int saved_threads = omp_get_max_threads();
+    double all0 = 0, self0 = 0, all1 = 0, self1 = 0;
+    const int have_load = cpu_seconds(&all0, &self0);
+    const double wall0 = omp_get_wtime();
+    const int B = cfg->batch, n = cfg->seq_len;
+
+    pelab_scheme scheme;
+    pelab_scheme_init_default(&scheme, PELAB_SCHEME_NONE);
+    pelab_train_settings s;
+    memset(&s, 0, sizeof s);
+    s.scheme = &scheme;
+    s.d_model = cfg->d_model;
+    s.heads = cfg->heads;
+    s.mask = cfg->causal ? PELAB_MASK_CAUSAL : PELAB_MASK_NONE;
+    s.dtype = cfg->f64 ? PELAB_DTYPE_F64 : PELAB_DTYPE_F32;
+    s.layers = cfg->layers;
+    s.mlp_ratio = 4;
+    s.norm = PELAB_NORM_PRE;
+    s.init = PELAB_INIT_PROBE;
+    s.token_std = 1;
+    const pelab_task_def task = {"bench", PELAB_TASK_REVERSE, TRAIN_VOCAB, TRAIN_CLASSES, PELAB_READOUT_EACH,
+                                 1.0 / TRAIN_CLASSES, 1, "pelab bench --train"};
+    pelab_model_dims dims;
+    pelab_model_dims_make(&dims, &s, &task, n, B, n);
+    train_ctx c;
+    memset(&c, 0, sizeof c);
+    pelab_model_init(&c.m, &dims, PELAB_INIT_PROBE, 1.0, 20250101u);
+    c.B = B, c.n = n;
+    c.tokens = pelab_xmalloc((size_t)B * n * sizeof *c.tokens);
+    c.targets = pelab_xmalloc((size_t)B * n * sizeof *c.targets);
+    pelab_rng r = pelab_rng_make(20250101u, 7);
+    for (size_t i = 0; i < (size_t)B * n; i++) {
+        c.tokens[i] = (int)pelab_rng_below(&r, TRAIN_VOCAB);
+        c.targets[i] = (int)pelab_rng_below(&r, TRAIN_CLASSES);
+    }
+    const double flops = pelab_bench_train_flops(dims.d, dims.layers, dims.hidden, dims.classes, B, n, cfg->causal);
+    const double tokens = (double)B * n;
+    emit_note(emit, ctx,
+              "model: d_model %d, %d layers, %d heads, mlp hidden %d, pre-LN, scheme none, mask %s, readout each, "
+              "%d classes, %s, AdamW; batch %d x n %d = %.0f tokens per step; %zu parameters; %.4g GFLOP per step "
+              "(6 x matmul parameters x tokens + 14 n^2 d per block and sequence%s)",
+              dims.d, dims.layers, dims.heads, dims.hidden, cfg->causal ? "causal" : "none", dims.classes,
+              cfg->f64 ? "f64" : "f32", B, n, tokens, c.m.n_params, flops * 1e-9,
+              cfg->causal ? ", halved by the causal mask" : "");
+
+    for (int i = 0; i < cfg->n_threads; i++) {
+        double secs = 0;
+        const double peak = pelab_bench_fma_peak(cfg->threads[i], cfg->f64, &secs);
+        pelab_bench_row prow = {"fma_peak", cfg->threads[i], secs, peak, 0};
+        emit(ctx, &prow, NULL);
+    }
+
+    /* warm-up steps (the first allocates the optimiser state) */
+    omp_set_num_threads(cfg->threads[0]);
+    for (int w = 0; w < cfg->warmup; w++) run_train_step(&c);
+    double med[PELAB_BENCH_MAX_THREAD_COUNTS], sp[PELAB_BENCH_MAX_THREAD_COUNTS];
+    bench_entry e[PELAB_BENCH_MAX_THREAD_COUNTS];
+    for (int i = 0; i < cfg->n_threads; i++) e[i] = (bench_entry){run_train_step, &c, cfg->threads[i]};
+    int reps = 0;
+    time_interleaved(e, cfg->n_threads, cfg->repeats, med, sp, &reps);
+    for (int i = 0; i < cfg->n_threads; i++) {
+        pelab_bench_row row = {"train_step", cfg->threads[i], med[i], flops / med[i] * 1e-9, tokens / med[i]};
+        emit(ctx, &row, NULL);
+    }
+    if (reps < cfg->repeats) emit_note(emit, ctx, "train_step: %d repetition(s) (slow)", reps);
+    for (int i = 1; i < cfg->n_threads; i++)
+        emit_note(emit, ctx, "speedup train_step: %d threads vs %d: %.2fx (median over %d interleaved repetitions of "
+                  "time on %d / time on %d)", cfg->threads[i], cfg->threads[0], sp[i], reps, cfg->threads[0],
+                  cfg->threads[i]);
+    emit_note(emit, ctx, "peak memory of the training step (max RSS after its rows): %.1f MiB",
+              pelab_bench_max_rss_mib());
+
+    if (cfg->twin) {
+        signal(SIGPIPE, SIG_IGN); /* a twin that dies mid-run is a note, not our end */
+        for (int i = 0; i < cfg->n_threads; i++) twin_rows(cfg, &c, cfg->threads[i], flops, tokens, emit, ctx);
+    }
+
+    pelab_model_free(&c.m);
+    free(c.tokens), free(c.targets);
+    if (have_load && cpu_seconds(&all1, &self1)) {
+        struct rusage ch; /* the twins (ended and waited for) are part of this run */
+        if (getrusage(RUSAGE_CHILDREN, &ch) == 0)
+            self1 += (double)ch.ru_utime.tv_sec + 1e-6 * (double)ch.ru_utime.tv_usec + (double)ch.ru_stime.tv_sec +
+                     1e-6 * (double)ch.ru_stime.tv_usec;
+        const double other = ((all1 - all0) - (self1 - self0)) / (omp_get_wtime() - wall0);
+        emit_note(emit, ctx, "other processes kept %.2f of the %ld cores busy on average during this run%s",
+                  other < 0 ? 0 : other, sysconf(_SC_NPROCESSORS_ONLN),
+                  other > 0.1 ? " (noisy timings: compare ratios, or rerun)" : "");
     }
     omp_set_num_threads(saved_threads);
 }

@@ -11,6 +11,9 @@ const char pelab_cli_bench_help[] =
     "usage: pelab bench [--seq-len N] [--d-model D] [--heads H] [--threads T[,T..]]\n"
     "                   [--dtype f32|f64] [--backward] [--causal] [--repeat R]\n"
     "                   [--no-reference] [--no-blas] [--format table|csv]\n"
+    "       pelab bench --train [--d-model D] [--layers L] [--heads H] [--batch B]\n"
+    "                   [--seq-len N] [--threads T[,T..]] [--dtype f32|f64] [--causal]\n"
+    "                   [--warmup W] [--repeat R] [--twin SCRIPT|PROGRAM] [--format ..]\n"
     "\n"
     "Times the fused attention engine on random inputs of n = N tokens, width D\n"
     "(H heads of D/H), on T threads (default: all), and in the same run the\n"
@@ -44,7 +47,28 @@ const char pelab_cli_bench_help[] =
     "  kernel,seq_len,d_model,heads,dtype,threads,seconds,gflops\n"
     "Notes (skipped rows, peak memory after the engine rows, the BLAS library)\n"
     "go to stderr with --format csv, below the table otherwise. Nothing here is a\n"
-    "test: timings on a shared machine are noisy; compare ratios within one run.\n";
+    "test: timings on a shared machine are noisy; compare ratios within one run.\n"
+    "\n"
+    "--train times training steps of the model of pelab/train/model.h instead:\n"
+    "scheme none, pre-LN, mlp_ratio 4, readout each, a fixed random batch of B\n"
+    "sequences of N tokens (16-token vocabulary, 16 classes), AdamW; W untimed\n"
+    "warm-up steps (default 2), then the median of R steps (each forward +\n"
+    "backward + optimiser step). Defaults: D 256, L 2, H 8, B 16, N 256, f32.\n"
+    "Rows: fma_peak; train_step per thread count (repetitions interleaved, and\n"
+    "speedup notes); with --twin, torch_twin: the PyTorch twin of the model\n"
+    "(scripts/torch_twin.py; a .py runs under $PELAB_PYTHON, else\n"
+    "/usr/bin/python3 when present, else python3) on the same shape and thread\n"
+    "count, its steps interleaved with pelab's, and the note \"train_step vs\n"
+    "torch_twin on T threads: X.XXx\" (its time / pelab's, median of the pairs).\n"
+    "No python3 or no torch: a note says the twin was skipped. Training flops:\n"
+    "6 x matmul parameters x tokens (q, k, v, o: 4 D^2 and the MLP 8 D^2 per\n"
+    "layer, the head 16 D) + 14 N^2 D per layer and sequence for attention (a\n"
+    "causal mask halves it); embeddings, norms, GELU, loss, optimiser: none.\n"
+    "csv columns with --train: the ones above, then tokens_per_s (B N / seconds;\n"
+    "empty for fma_peak):\n"
+    "  kernel,seq_len,d_model,heads,dtype,threads,seconds,gflops,tokens_per_s\n";
+
+#define BENCH_HEADER "kernel,seq_len,d_model,heads,dtype,threads,seconds,gflops"
 
 typedef struct out_ctx {
     const pelab_bench_config *cfg;
@@ -58,11 +82,21 @@ static void emit(void *p, const pelab_bench_row *row, const char *note) {
         if (o->csv) fprintf(stderr, "# %s\n", note);
         else printf("# %s\n", note);
     } else if (o->csv) {
-        printf("%s,%d,%d,%d,%s,%d,%.6g,%.4g\n", row->kernel, c->seq_len, c->d_model, c->heads, c->f64 ? "f64" : "f32",
+        printf("%s,%d,%d,%d,%s,%d,%.6g,%.4g", row->kernel, c->seq_len, c->d_model, c->heads, c->f64 ? "f64" : "f32",
                row->threads, row->seconds, row->gflops);
+        if (c->train) {
+            if (row->tokens_per_s > 0) printf(",%.6g", row->tokens_per_s);
+            else printf(",");
+        }
+        printf("\n");
     } else {
-        printf("%-28s %8d %8d %6d %6s %8d %12.6f %10.2f\n", row->kernel, c->seq_len, c->d_model, c->heads,
+        printf("%-28s %8d %8d %6d %6s %8d %12.6f %10.2f", row->kernel, c->seq_len, c->d_model, c->heads,
                c->f64 ? "f64" : "f32", row->threads, row->seconds, row->gflops);
+        if (c->train) {
+            if (row->tokens_per_s > 0) printf(" %12.0f", row->tokens_per_s);
+            else printf(" %12s", "-");
+        }
+        printf("\n");
     }
     fflush(stdout);
 }
@@ -98,27 +132,43 @@ int pelab_cli_bench(int argc, char **argv) {
     cfg.reference = 1, cfg.blas = 1, cfg.repeats = 5;
     int csv = 0;
     enum { B_SEQ_LEN, B_D_MODEL, B_HEADS, B_REPEAT, B_THREADS, B_DTYPE, B_FORMAT, B_BACKWARD, B_CAUSAL,
-           B_NO_REFERENCE, B_NO_BLAS, B_COUNT };
+           B_NO_REFERENCE, B_NO_BLAS, B_TRAIN, B_LAYERS, B_BATCH, B_WARMUP, B_TWIN, B_COUNT };
     pelab_cli_opt opts[B_COUNT] = {
         {"--seq-len", 1, NULL}, {"--d-model", 1, NULL},  {"--heads", 1, NULL},        {"--repeat", 1, NULL},
         {"--threads", 1, NULL}, {"--dtype", 1, NULL},    {"--format", 1, NULL},       {"--backward", 0, NULL},
-        {"--causal", 0, NULL},  {"--no-reference", 0, NULL}, {"--no-blas", 0, NULL},
+        {"--causal", 0, NULL},  {"--no-reference", 0, NULL}, {"--no-blas", 0, NULL},  {"--train", 0, NULL},
+        {"--layers", 1, NULL},  {"--batch", 1, NULL},    {"--warmup", 1, NULL},       {"--twin", 1, NULL},
     };
     int n_pos = 0;
     if (pelab_cli_parse("bench", argc, argv, opts, B_COUNT, NULL, 0, &n_pos)) return 2;
+    cfg.train = opts[B_TRAIN].value != NULL;
+    if (cfg.train) {
+        cfg.seq_len = 256, cfg.d_model = 256, cfg.heads = 8, cfg.layers = 2, cfg.batch = 16, cfg.warmup = 2;
+        if (opts[B_BACKWARD].value || opts[B_NO_REFERENCE].value || opts[B_NO_BLAS].value)
+            return pelab_cli_usage_error("bench: --backward, --no-reference and --no-blas are for the attention "
+                                         "rows, not --train");
+    } else {
+        const int train_only[] = {B_LAYERS, B_BATCH, B_WARMUP, B_TWIN};
+        for (size_t k = 0; k < sizeof train_only / sizeof *train_only; k++)
+            if (opts[train_only[k]].value)
+                return pelab_cli_usage_error("bench: %s is an option of --train", opts[train_only[k]].name);
+    }
     struct {
         int opt;
         int *target;
         long hi;
-    } ints[] = {{B_SEQ_LEN, &cfg.seq_len, 1L << 24}, {B_D_MODEL, &cfg.d_model, 1L << 16},
-                {B_HEADS, &cfg.heads, 1L << 12},    {B_REPEAT, &cfg.repeats, 64}};
+        long lo;
+    } ints[] = {{B_SEQ_LEN, &cfg.seq_len, 1L << 24, 1}, {B_D_MODEL, &cfg.d_model, 1L << 16, 1},
+                {B_HEADS, &cfg.heads, 1L << 12, 1},    {B_REPEAT, &cfg.repeats, 64, 1},
+                {B_LAYERS, &cfg.layers, 1024, 1},      {B_BATCH, &cfg.batch, 1L << 20, 1},
+                {B_WARMUP, &cfg.warmup, 1000, 0}};
     for (size_t k = 0; k < sizeof ints / sizeof *ints; k++) {
         const char *v = opts[ints[k].opt].value;
         long x = 0;
         if (!v) continue;
-        if (!pelab_cli_parse_int(v, 1, ints[k].hi, &x))
-            return pelab_cli_usage_error("bench: %s is a whole number in [1, %ld], not '%s'", opts[ints[k].opt].name,
-                                         ints[k].hi, v);
+        if (!pelab_cli_parse_int(v, ints[k].lo, ints[k].hi, &x))
+            return pelab_cli_usage_error("bench: %s is a whole number in [%ld, %ld], not '%s'",
+                                         opts[ints[k].opt].name, ints[k].lo, ints[k].hi, v);
         *ints[k].target = (int)x;
     }
     const char *v;
@@ -142,14 +192,25 @@ int pelab_cli_bench(int argc, char **argv) {
     if (opts[B_NO_BLAS].value) cfg.blas = 0;
     if (cfg.d_model % cfg.heads)
         return pelab_cli_usage_error("bench: --d-model %d is not a multiple of --heads %d", cfg.d_model, cfg.heads);
+    if ((v = opts[B_TWIN].value)) {
+        if (!*v) return pelab_cli_usage_error("bench: --twin names a script or program (scripts/torch_twin.py)");
+        cfg.twin = v;
+    }
+    if (cfg.train && (double)cfg.batch * cfg.seq_len > (double)(1 << 30))
+        return pelab_cli_usage_error("bench: --batch x --seq-len is at most 2^30 tokens");
     out_ctx o = {&cfg, csv};
     if (csv) {
-        printf("kernel,seq_len,d_model,heads,dtype,threads,seconds,gflops\n");
+        printf("%s%s\n", BENCH_HEADER, cfg.train ? ",tokens_per_s" : "");
     } else {
-        printf("%-28s %8s %8s %6s %6s %8s %12s %10s\n", "kernel", "seq_len", "d_model", "heads", "dtype", "threads",
+        printf("%-28s %8s %8s %6s %6s %8s %12s %10s", "kernel", "seq_len", "d_model", "heads", "dtype", "threads",
                "seconds", "GFLOP/s");
+        printf(cfg.train ? " %12s\n" : "\n", "tokens/s");
     }
     fflush(stdout);
+    if (cfg.train) {
+        pelab_bench_train_run(&cfg, emit, &o);
+        return 0;
+    }
     char note[160];
     snprintf(note, sizeof note, "engine: fused tiled attention, %s vector path; bidirectional unless --causal",
              pelab_attention_simd());

@@ -165,6 +165,7 @@ typedef struct model_impl {
     void *logits, *dlogits, *loss;
     int *pred;
     void *dres, *dx, *dq, *dk, *dv, *datt, *dfc, *dgel, *dz, *dpool, *dxin;
+    void *dmid, *dxa;         /* (N, d) the backward's d res_mid, dx of LN1        */
     void *pe;                 /* (pe_n, pe_width) positions of the current length  */
     int pe_n;
     void *rel;                /* (H, 2n-1) logit bias of the current length        */
@@ -173,6 +174,7 @@ typedef struct model_impl {
     int rel_n;
     pelab_attn_row_stats *stats; /* (B, H, n)                                      */
     int *tokens, *targets;    /* the last forward's batch                          */
+    double attn_acc[3];       /* the forward's attention stats: max |logit|, entropy sum, count */
     int B, n, P;
     uint64_t seed;
 } model_impl;
@@ -221,6 +223,8 @@ static void impl_alloc(model_impl *im, const pelab_model_dims *d, size_t es) {
     im->pred = pelab_xcalloc(N, sizeof(int));
     im->dres = alloc_es(N * D, es);
     im->dx = alloc_es(N * D, es);
+    im->dmid = alloc_es(N * D, es);
+    im->dxa = alloc_es(N * D, es);
     im->dq = alloc_es(N * D, es);
     im->dk = alloc_es(N * D, es);
     im->dv = alloc_es(N * D, es);
@@ -228,7 +232,7 @@ static void impl_alloc(model_impl *im, const pelab_model_dims *d, size_t es) {
     im->dfc = alloc_es(N * Hd, es);
     im->dgel = alloc_es(N * Hd, es);
     im->dz = alloc_es(N * D, es);
-    im->dpool = alloc_es(N * D, es);
+    im->dpool = alloc_es(B * D, es);
     if (d->pe_width > 0 && d->scheme.id != PELAB_SCHEME_LEARNED)
         im->pe = alloc_es((size_t)d->max_len * (size_t)d->pe_width, es);
     if (d->kind == PELAB_SCHEME_KIND_BIAS) {
@@ -252,7 +256,8 @@ static void impl_free(model_impl *im, int layers) {
     free(im->la);
     void *p[] = {im->x_in, im->lnf, im->lnf_mean, im->lnf_rstd, im->pool, im->logits, im->dlogits, im->loss,
                  im->pred, im->dres, im->dx, im->dq, im->dk, im->dv, im->datt, im->dfc, im->dgel, im->dz,
-                 im->dpool, im->dxin, im->pe, im->rel, im->drel, im->bucket, im->stats, im->tokens,
+                 im->dpool, im->dxin, im->dmid, im->dxa, im->pe,
+                 im->rel, im->drel, im->bucket, im->stats, im->tokens,
                  im->targets, im->off.layer};
     for (size_t i = 0; i < sizeof p / sizeof p[0]; i++) free(p[i]);
     free(im);

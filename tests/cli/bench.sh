@@ -65,4 +65,59 @@ expect_exit 2 "heads must divide d_model" "$PELAB" bench --d-model 10 --heads 3
 expect_exit 2 "unknown option" "$PELAB" bench --fast
 expect_exit 0 "--help" "$PELAB" bench --help
 check "help names the csv columns" grep -qF "$header" "$TMP/out"
+# --train: the training step at a tiny shape (a twin that speaks the protocol
+# of scripts/torch_twin.py --serve stands in for PyTorch: no test needs torch)
+theader="$header,tokens_per_s"
+expect_exit 0 "bench --train tiny shape, csv" "$PELAB" bench --train --d-model 8 --layers 1 --heads 2 --batch 2 \
+  --seq-len 6 --threads 1,2 --warmup 1 --repeat 2 --format csv
+cp "$TMP/out" "$TMP/train.csv"
+cp "$TMP/err" "$TMP/train.err"
+check "train csv header" test "$(head -1 "$TMP/train.csv")" = "$theader"
+for t in 1 2; do
+  check "train_step row on $t thread(s)" grep -q "^train_step,6,8,2,f32,$t," "$TMP/train.csv"
+  check "fma_peak row on $t thread(s)" grep -q "^fma_peak,6,8,2,f32,$t," "$TMP/train.csv"
+done
+check "every train row has 9 fields" test "$(awk -F, 'NF != 9' "$TMP/train.csv" | wc -l)" -eq 0
+check "train_step: seconds, gflops, tokens_per_s positive" \
+  awk -F, '$1 == "train_step" && !($7 > 0 && $8 > 0 && $9 > 0) { bad = 1 } END { exit bad }' "$TMP/train.csv"
+check "tokens_per_s is B n / seconds" \
+  awk -F, '$1 == "train_step" { r = $9 * $7 / 12; if (r < 0.999 || r > 1.001) bad = 1 } END { exit bad }' "$TMP/train.csv"
+check "fma_peak has no tokens_per_s" awk -F, '$1 == "fma_peak" && $9 != "" { bad = 1 } END { exit bad }' "$TMP/train.csv"
+check "the model note states the flop convention" \
+  grep -qE "^# model: d_model 8, 1 layers, 2 heads, mlp hidden 32, .* \(6 x matmul parameters x tokens \+ 14 n\^2 d per block and sequence\)" "$TMP/train.err"
+check "train speedup note" grep -qE "^# speedup train_step: 2 threads vs 1: [0-9.]+x" "$TMP/train.err"
+check "no attention rows under --train" test "$(grep -cE '^(forward|reference|blas)' "$TMP/train.csv")" -eq 0
+
+cat >"$TMP/fake_twin" <<'TWIN'
+#!/bin/sh
+case " $* " in *" --serve "*) ;; *) exit 1 ;; esac
+echo "ready torch=fake threads=1"
+while read -r cmd; do
+  [ "$cmd" = step ] && echo "seconds=0.5"
+  [ "$cmd" = quit ] && exit 0
+done
+TWIN
+chmod +x "$TMP/fake_twin"
+expect_exit 0 "--train --twin PROGRAM" "$PELAB" bench --train --d-model 8 --layers 1 --heads 2 --batch 2 \
+  --seq-len 6 --threads 2 --warmup 0 --repeat 3 --twin "$TMP/fake_twin" --format csv
+check "torch_twin row" grep -qE "^torch_twin,6,8,2,f32,2,0\.5,[0-9.e+-]+,24$" "$TMP/out"
+check "the ratio note" grep -qE "^# train_step vs torch_twin on 2 threads: [0-9.]+x \(median over 3 interleaved" "$TMP/err"
+expect_exit 0 "--twin that cannot run: a note, not an error" "$PELAB" bench --train --d-model 8 --layers 1 \
+  --heads 2 --batch 1 --seq-len 4 --threads 1 --repeat 1 --twin "$TMP/missing_twin.py"
+check "twin skipped note" grep -q "^# torch_twin on 1 thread(s) skipped: " "$TMP/out"
+check "no twin row" test "$(grep -c '^torch_twin' "$TMP/out")" -eq 0
+expect_exit 0 "--train table" "$PELAB" bench --train --d-model 4 --layers 1 --heads 1 --batch 1 --seq-len 3 \
+  --threads 1 --repeat 1 --warmup 0
+check "table has a train_step row" grep -qE "^train_step +3 +4 +1 +f32 +1 " "$TMP/out"
+expect_exit 2 "--layers without --train" "$PELAB" bench --layers 2
+expect_exit 2 "--twin without --train" "$PELAB" bench --twin scripts/torch_twin.py
+expect_exit 2 "--train --backward" "$PELAB" bench --train --backward
+expect_exit 2 "--train --layers 0" "$PELAB" bench --train --layers 0
+expect_exit 2 "--train --batch x" "$PELAB" bench --train --batch x
+expect_exit 2 "--train --warmup -1" "$PELAB" bench --train --warmup -1
+expect_exit 2 "--train heads must divide d_model" "$PELAB" bench --train --d-model 10 --heads 4
+expect_exit 2 "--train --twin empty" "$PELAB" bench --train --twin ""
+expect_exit 0 "--help names --train" "$PELAB" bench --help
+check "help: the training flop convention" grep -qF "6 x matmul parameters x tokens" "$TMP/out"
+check "help: the train csv columns" grep -qF "$theader" "$TMP/out"
 finish

@@ -22,7 +22,22 @@
  * backward recomputes the scores), gemm 2 n^2 D, D = head width x heads; a
  * causal mask counts half. The flops a kernel really executes may differ (the
  * two-pass backward does 14 n^2 D on its own; the reference computes the
- * masked half): the convention makes the rows comparable. */
+ * masked half): the convention makes the rows comparable.
+ *
+ * Training (cfg->train, `pelab bench --train`): the model of
+ * pelab/train/model.h (scheme none, norm pre, mlp_ratio 4, readout each, a
+ * fixed random batch of 16 tokens and 16 classes, AdamW) timed per step
+ * (forward + backward + optimiser step) after warm-up steps:
+ *   fma_peak                    as above
+ *   train_step                  one training step, per thread count (the
+ *                               repetitions interleaved, speedup notes)
+ *   torch_twin                  scripts/torch_twin.py (cfg->twin) on the same
+ *                               shape and thread count, its steps interleaved
+ *                               with pelab's: a note gives their ratio
+ * Training flops (pelab_bench_train_flops): 6 x matmul parameters x tokens
+ * (forward 2, backward 4) plus 14 n^2 d per block and sequence for
+ * attention (half under a causal mask); embeddings, norms, GELU, softmax
+ * cross-entropy and the optimiser count nothing. */
 #ifndef PELAB_BENCH_H
 #define PELAB_BENCH_H
 
@@ -41,6 +56,13 @@ typedef struct pelab_bench_config {
     int reference; /* 1: time the reference kernels (when they fit)             */
     int blas;      /* 1: time the BLAS rows (when built with BLAS)              */
     int repeats;   /* timed repetitions after the warm-up (median), >= 1        */
+    /* training (`--train`): seq_len, d_model, heads as above */
+    int train;        /* 1: the training rows instead of the attention rows       */
+    int layers, batch;
+    int warmup;       /* untimed training steps before the timed ones, >= 0     */
+    const char *twin; /* NULL, or the twin: a .py script (run by $PELAB_PYTHON,
+                         else /usr/bin/python3 when present, else python3) or a
+                         program, called with the shape (torch_twin.py's options) */
 } pelab_bench_config;
 
 typedef struct pelab_bench_row {
@@ -48,6 +70,7 @@ typedef struct pelab_bench_row {
     int threads;
     double seconds; /* median wall time of one repetition */
     double gflops;  /* by the convention above */
+    double tokens_per_s; /* training rows: B n / seconds; else 0 */
 } pelab_bench_row;
 
 /* Receives each row as soon as it is measured (note == NULL), and notes: a
@@ -56,6 +79,10 @@ typedef void (*pelab_bench_emit)(void *ctx, const pelab_bench_row *row, const ch
 
 /* The convention's flop count. */
 double pelab_bench_flops(int n, int D, int causal, int backward);
+
+/* The training step's flop count by the convention above: d_model d, hidden
+ * MLP width, `classes` head outputs, batch sequences of n tokens. */
+double pelab_bench_train_flops(int d, int layers, int hidden, int classes, int batch, int n, int causal);
 
 /* GFLOP/s of a register-resident FMA loop (float or double lanes of the
  * widest vectors pelab was built for) on `threads` threads, median of a few
@@ -75,5 +102,12 @@ double pelab_bench_max_rss_mib(void);
  * each count's blas_attention and blas_attention_mt with a note each:
  * forward vs the pipeline. */
 void pelab_bench_run(const pelab_bench_config *cfg, pelab_bench_emit emit, void *ctx);
+
+/* The training rows (cfg->train): a note with the model, fma_peak per
+ * thread count, train_step on every thread count (interleaved, speedup
+ * notes), the peak memory, then with cfg->twin per thread count a torch_twin
+ * row and the note "train_step vs torch_twin on T threads: X.XXx" (or a note
+ * saying why the twin was skipped: no python3, no torch, a failure). */
+void pelab_bench_train_run(const pelab_bench_config *cfg, pelab_bench_emit emit, void *ctx);
 
 #endif /* PELAB_BENCH_H */
