@@ -147,7 +147,7 @@ grad_norm_median -
 diverged -
 diverged_step -
 steps_to_fit -
-logit_max_abs -
+logit_max_abs evaluation
 EOF
 registry=()
 if [ -n "$bin" ] && [ -x "$bin" ] && "$bin" schemes >"$work/schemes.txt" 2>/dev/null; then
@@ -623,6 +623,13 @@ extract_curves() {
   return 0
 }
 
+# the training lengths, from the manifest's config ("lengths":{"from":A,"to":B})
+train_lengths=''
+if [ $kind = train ] && [ -r "$manifest" ]; then
+  train_lengths=$(grep -o '"lengths": *{"from": *[0-9]*, *"to": *[0-9]*}' "$manifest" | head -1 |
+    sed 's/.*"from": *\([0-9]*\), *"to": *\([0-9]*\)}/\1 to \2/' || true)
+fi
+
 made=0
 for combo in "${combos[@]}"; do
   tag='' note='' slice=''
@@ -641,7 +648,10 @@ for combo in "${combos[@]}"; do
     fam_metrics=()
     for m in "${metrics[@]}"; do [ "${FAMILY[$m]:-}" = "$fam" ] && fam_metrics+=("$m"); done
     [ ${#fam_metrics[@]} -gt 0 ] || continue
-    figure "$fam" "$xlabel" log2 '' "${fam_metrics[@]}"
+    pre=''
+    [ "$fam" = evaluation ] && [ -n "$train_lengths" ] &&
+      pre="Each model is evaluated on fresh samples at each evaluation length; it was trained on lengths $train_lengths."
+    figure "$fam" "$xlabel" log2 "$pre" "${fam_metrics[@]}"
   done
   if [ ${#ccurves[@]} -gt 0 ]; then
     data_dir=$work/curves$tag
