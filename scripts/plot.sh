@@ -482,7 +482,10 @@ figure() {
   if [ $panels -le 3 ]; then rows=1; ncol=$panels; elif [ $panels -le 4 ]; then rows=2; ncol=2; else rows=$(( (panels + 2) / 3 )); ncol=3; fi
   width=$(( ncol * 430 ))
   sub=$(wrap "${note:-all rows}" $(( width / 10 )))
-  sublines=$(awk -v s="$sub" 'BEGIN { print gsub(/\\n/, "", s) + 1 }')
+  # its lines: the two-character separators \n plus one (awk -v would
+  # turn them into newlines before counting)
+  local one=${sub//'\n'/}
+  sublines=$(( (${#sub} - ${#one}) / 2 + 1 ))
   head_px=$(( 56 + 26 * (sublines + 1) ))
   height=$(( rows * 340 + head_px ))
   fig_gp=$work/fig$tag-$fam.gp
