@@ -11,6 +11,18 @@
 # log y for magnitudes, linear for the bounded ones), one line per scheme,
 # error bars from the NAME_std column, and a panel with the key.
 #
+# Columns are found by name, by the one rule of every results.csv: the
+# identity columns are those before `width`, the metrics those after
+# `status` (each NAME with NAME_std). Training results (a train: config;
+# identity columns KEY...,eval_len) get the family "evaluation" (eval_acc
+# and eval_loss against eval_len, the default x axis there) and, from
+# curves.csv beside results.csv, the family "curves": loss, train_acc and
+# grad_norm against the training step, each the mean over the trials at
+# that step with error bars of one standard deviation (trial 0 alone when
+# the run has one trial). The metrics of the whole training run
+# (train_loss, steps_to_fit, ...) do not depend on eval_len: they are in
+# the report's tables, not in figures.
+#
 # Honest by construction:
 # - a scheme has one colour and marker everywhere: line style K of
 #   scripts/plot/style.gp is the K-th scheme of the registry (`pelab
@@ -24,11 +36,13 @@
 #   out (the caption counts them); a metric with no positive value at all is
 #   drawn on a linear axis.
 #
-# Axes: --x seq_len (default), d_model or heads: the x axis. --overlay AXIS:
+# Axes: --x seq_len (default; eval_len for training results), or another
+# numeric identity column (d_model, heads, ...): the x axis. --overlay AXIS:
 # the values of AXIS share each panel as line styles (solid, dashed, ...).
-# The remaining axes (d_model, heads, mask, projection, dtype, and seq_len
-# when it is not x) make slices: a figure shows one slice, written in its
-# title. By default the FIRST value of each axis, in sweep order;
+# The remaining identity columns but scheme and sentence (probe: d_model,
+# heads, mask, projection, dtype, and seq_len when it is not x; train: task,
+# mask, layers, lr, ... and every other key) make slices: a figure shows one
+# slice, written in its title. By default the FIRST value of each axis, in sweep order;
 # --where COL=VALUE picks another value, --each COL makes one set of figures
 # per value of COL, --all one set per slice (`pelab report` draws --all).
 # Under sentence input every sentence is a point at its own length.
@@ -44,15 +58,14 @@ usage() { sed -n '3,5p' "$0" | sed 's/^# *//' >&2; exit 2; }
 die() { echo "plot.sh: $*" >&2; exit 2; }
 
 # ---- arguments ---------------------------------------------------------------
-results='' outdir='' format=both title='' all=0 xaxis=seq_len overlay=''
+results='' outdir='' format=both title='' all=0 xaxis='' overlay=''
 declare -a wheres=() eaches=()
 while [ $# -gt 0 ]; do
   case $1 in
     --where) [ $# -ge 2 ] || usage; [[ $2 == *=* ]] || die "--where wants COL=VALUE, not '$2'"; wheres+=("$2"); shift 2 ;;
     --each) [ $# -ge 2 ] || usage; eaches+=("$2"); shift 2 ;;
     --all) all=1; shift ;;
-    --x) [ $# -ge 2 ] || usage; xaxis=$2; shift 2
-         case $xaxis in seq_len|d_model|heads) ;; *) die "--x is seq_len, d_model or heads, not '$xaxis'" ;; esac ;;
+    --x) [ $# -ge 2 ] || usage; xaxis=$2; shift 2 ;;
     --overlay) [ $# -ge 2 ] || usage; overlay=$2; shift 2 ;;
     --format) [ $# -ge 2 ] || usage; format=$2; shift 2
               case $format in png|svg|both) ;; *) die "--format is png, svg or both, not '$format'" ;; esac ;;
@@ -69,6 +82,7 @@ csv=$results
 [ -n "$outdir" ] || outdir=$(dirname "$csv")/figures
 [ -n "$title" ] || title=$(basename "$(cd "$(dirname "$csv")" && pwd)")
 manifest=$(dirname "$csv")/manifest.json
+curves_csv=$(dirname "$csv")/curves.csv
 
 # ---- gnuplot ------------------------------------------------------------------
 if ! command -v gnuplot >/dev/null 2>&1; then
@@ -121,6 +135,20 @@ mono_spearman geometry
 sym_residual geometry
 EOF
 fi
+# the training metrics (pelab/train/train.h): "-" is a metric of the whole
+# training run, the same at every eval_len: a table, not a figure
+cat >"$work/train_families" <<'EOF'
+eval_acc evaluation
+eval_loss evaluation
+train_loss -
+train_acc -
+grad_norm_max -
+grad_norm_median -
+diverged -
+diverged_step -
+steps_to_fit -
+logit_max_abs evaluation
+EOF
 registry=()
 if [ -n "$bin" ] && [ -x "$bin" ] && "$bin" schemes >"$work/schemes.txt" 2>/dev/null; then
   mapfile -t registry < <(awk '$1 ~ /^[a-z0-9_]+$/ && $2 ~ /^(none|append|add|rotate|bias)$/ { print $1 }' "$work/schemes.txt")
@@ -177,6 +205,17 @@ plot_ti_residual()           { panel ti_residual "translation-invariance residua
 plot_mono_break()            { panel mono_break "first k where similarity rises" lin; }
 plot_mono_spearman()         { panel mono_spearman "Spearman(|p-q|, -similarity)" lin -1.05 1.05; }
 plot_sym_residual()          { panel sym_residual "||Phi - Phi^T|| / ||Phi||" log; }
+# training results, against eval_len
+plot_eval_acc()              { panel eval_acc "accuracy at the evaluation length" lin 0 1.05; }
+plot_eval_loss()             { panel eval_loss "cross-entropy at the evaluation length" log; }
+# training curves (curves.csv), against the step
+plot_curve_loss()            { panel loss "training loss" log; }
+plot_curve_train_acc()       { panel train_acc "training accuracy" lin 0 1.05; }
+plot_curve_grad_norm()       { panel grad_norm "gradient norm ||g||_2" log; }
+plot_curve_attn_entropy()    { panel attn_entropy "attention entropy / ln k" lin 0 1.05; }
+plot_curve_logit_max_abs()   { panel logit_max_abs "largest |logit|" log; }
+# the curves drawn, in panel order
+curve_metrics=(loss train_acc grad_norm)
 # a metric without its own function: log axis, its column name as label
 plot_generic()               { panel "$1" "$1" log; }
 
@@ -184,20 +223,36 @@ plot_generic()               { panel "$1" "$1" log; }
 header=$(head -1 "$csv" | tr -d '\r')
 IFS=, read -r -a cols <<<"$header"
 declare -A COL=()
-for i in "${!cols[@]}"; do COL[${cols[$i]}]=$((i + 1)); done
-for c in scheme seq_len status "$xaxis"; do [ -n "${COL[$c]:-}" ] || die "$csv has no column '$c': not a pelab results.csv?"; done
+for i in "${!cols[@]}"; do [ -n "${COL[${cols[$i]}]:-}" ] || COL[${cols[$i]}]=$((i + 1)); done
+for c in scheme status; do [ -n "${COL[$c]:-}" ] || die "$csv has no column '$c': not a pelab results.csv?"; done
+# the one rule: identity columns before width (before status without it),
+# metrics after status
+n_id=$(( ${COL[width]:-${COL[status]}} - 1 ))
+ids=("${cols[@]:0:$n_id}")
+kind=probe
+[ -n "${COL[eval_len]:-}" ] && [ -z "${COL[seq_len]:-}" ] && kind=train
+if [ -z "$xaxis" ]; then xaxis=seq_len; [ $kind = train ] && xaxis=eval_len; fi
+[[ " ${ids[*]} " == *" $xaxis "* ]] && [ "$xaxis" != scheme ] ||
+  die "--x $xaxis: not an identity column of $csv (those are: ${ids[*]})"
+bad=$(awk -F, -v c="${COL[$xaxis]}" 'NR > 1 && $c !~ /^[-+]?[0-9]+([.][0-9]*)?([eE][-+]?[0-9]+)?$/ { print $c; exit }' "$csv")
+[ -z "$bad" ] || die "--x $xaxis: not a numeric column ('$bad'); the x axis is a number (seq_len, eval_len, d_model, heads, ...)"
 metrics=()
-for c in "${cols[@]}"; do
+for c in "${cols[@]:${COL[status]}}"; do
   [[ $c == *_std ]] && continue
   [ -n "${COL[${c}_std]:-}" ] && metrics+=("$c")
 done
-[ ${#metrics[@]} -gt 0 ] || die "$csv has no metric columns (NAME with NAME_std)"
-case $xaxis in seq_len) xlabel='sequence length n' ;; d_model) xlabel='d_{model}' ;; heads) xlabel='heads' ;; esac
+[ ${#metrics[@]} -gt 0 ] || die "$csv has no metric columns (NAME with NAME_std after status)"
+case $xaxis in
+  seq_len) xlabel='sequence length n' ;; eval_len) xlabel='evaluation length n' ;;
+  d_model) xlabel='d_{model}' ;; *) xlabel=$xaxis ;;
+esac
 axes=()
-for a in seq_len d_model heads mask projection dtype; do
-  [ "$a" = "$xaxis" ] && continue
-  [ "$a" = seq_len ] && [ -n "${COL[sentence]:-}" ] && [ -n "$(awk -F, -v c="${COL[sentence]}" 'NR > 1 && $c != "" { print; exit }' "$csv")" ] && continue
-  [ -n "${COL[$a]:-}" ] && axes+=("$a")
+under_sentences=0
+[ -n "${COL[sentence]:-}" ] && [ -n "$(awk -F, -v c="${COL[sentence]}" 'NR > 1 && $c != "" { print; exit }' "$csv")" ] && under_sentences=1
+for a in "${ids[@]}"; do
+  case $a in scheme|sentence|"$xaxis") continue ;; esac
+  [ "$a" = seq_len ] && [ $under_sentences = 1 ] && continue
+  axes+=("$a")
 done
 if [ -n "$overlay" ]; then
   [[ " ${axes[*]} " == *" $overlay "* ]] || die "--overlay $overlay: not an axis of $csv (axes: ${axes[*]})"
@@ -405,7 +460,7 @@ fams=()
 while read -r m f; do
   FAMILY[$m]=$f
   [[ " ${fams[*]+"${fams[*]}"} " == *" $f "* ]] || fams+=("$f")
-done <"$work/families"
+done < <(if [ $kind = train ]; then cat "$work/train_families"; else cat "$work/families"; fi)
 for m in "${metrics[@]}"; do
   [ "$m" = time_s ] && continue
   if [ -z "${FAMILY[$m]:-}" ]; then
@@ -415,6 +470,168 @@ for m in "${metrics[@]}"; do
 done
 oidx=(1)
 if [ -n "$overlay" ]; then oidx=(); for o in "${!ovals[@]}"; do oidx+=($((o + 1))); done; fi
+
+# figure FAM XLABEL lin|log2 CAPTION METRIC...: one figure of the current
+# slice ($data_dir, $tag, $note, $slice): a panel per metric, then the key;
+# its line in index.tsv, CAPTION first in its caption
+figure() {
+  local fam=$1 fxlabel=$2 xscale=$3 pre=$4 m
+  shift 4
+  local fam_metrics=("$@")
+  panels=$(( ${#fam_metrics[@]} + 1 ))
+  if [ $panels -le 3 ]; then rows=1; ncol=$panels; elif [ $panels -le 4 ]; then rows=2; ncol=2; else rows=$(( (panels + 2) / 3 )); ncol=3; fi
+  width=$(( ncol * 430 ))
+  sub=$(wrap "${note:-all rows}" $(( width / 10 )))
+  # its lines: the two-character separators \n plus one (awk -v would
+  # turn them into newlines before counting)
+  local one=${sub//'\n'/}
+  sublines=$(( (${#sub} - ${#one}) / 2 + 1 ))
+  head_px=$(( 56 + 26 * (sublines + 1) ))
+  height=$(( rows * 340 + head_px ))
+  fig_gp=$work/fig$tag-$fam.gp
+  zero_notes=() neg_notes=()
+  {
+    q qs "$here/plot/style.gp"; q qt "$title: $fam"
+    echo "load $qs"
+    [ "$xscale" = lin ] && echo "unset logscale x"
+    echo "set multiplot layout $rows,$ncol title $qt.\"\\n$sub\" noenhanced font ',12' margins $(awk -v w=$width 'BEGIN { printf "%.4f", 80 / w }'),0.98,$(awk -v h=$height 'BEGIN { printf "%.4f", 45 / h }'),$(awk -v h=$height -v p=$head_px 'BEGIN { printf "%.4f", 1 - p / h }') spacing 0.09,0.14"
+  } >"$fig_gp"
+  for m in "${fam_metrics[@]}"; do
+    echo "set xrange [*:*]; set xlabel '$fxlabel'; set border 3; set tics; set grid" >>"$fig_gp"
+    [ "$xscale" = lin ] && echo "unset logscale x" >>"$fig_gp"
+    if [ "$fam" = curves ] && declare -F "plot_curve_$m" >/dev/null; then "plot_curve_$m"
+    elif [ "$fam" != curves ] && declare -F "plot_$m" >/dev/null; then "plot_$m"
+    else plot_generic "$m"; fi
+  done
+  key_panel
+  echo "unset multiplot" >>"$fig_gp"
+  # the caption: what is not drawn, and why
+  caption=$pre
+  if [ -s "$data_dir/notok" ]; then
+    caption="${caption:+$caption }Not in the key (no cell ran in this slice): $(awk -F'\t' '{ printf "%s%s (%s)", (NR > 1 ? "; " : ""), $1, $2 }' "$data_dir/notok")."
+  fi
+  undef=$(awk -v ms=" ${fam_metrics[*]} " 'index(ms, " " $1 " ") { a[$1] = a[$1] (a[$1] == "" ? "" : ", ") $2; if (!($1 in seen)) { seen[$1] = 1; o[++n] = $1 } }
+    END { for (i = 1; i <= n; i++) printf "%s%s for %s", (i > 1 ? "; " : ""), o[i], a[o[i]] }' "$data_dir/undefined")
+  [ -n "$undef" ] && caption="${caption:+$caption }Undefined, so not drawn: $undef."
+  [ ${#zero_notes[@]} -gt 0 ] && caption="${caption:+$caption }Zeros on a log axis, drawn on its bottom edge with an open circle: $(IFS=';'; echo "${zero_notes[*]}" | sed 's/;/; /g')."
+  [ ${#neg_notes[@]} -gt 0 ] && caption="${caption:+$caption }Negative values left out of a log axis: ${neg_notes[*]}."
+  base=$fam$tag
+  run_gp=$work/run$tag-$fam.gp
+  q qpng "$outdir/$base.png"; q qsvg "$outdir/$base.svg"; q qfig "$fig_gp"
+  : >"$run_gp"
+  if [ "$format" != svg ]; then
+    printf 'set terminal %s size %d,%d\nset output %s\nload %s\nunset output\n' \
+      "$png_term" "$width" "$height" "$qpng" "$qfig" >>"$run_gp"
+  fi
+  if [ "$format" != png ]; then
+    printf 'reset\nset terminal %s size %d,%d\nset output %s\nload %s\nunset output\n' \
+      "$svg_term" "$width" "$height" "$qsvg" "$qfig" >>"$run_gp"
+  fi
+  if ! gnuplot "$run_gp" 2>"$work/gnuplot.err"; then
+    echo "plot.sh: gnuplot failed on the $fam figure:" >&2
+    sed 's/^/  /' "$work/gnuplot.err" | head -20 >&2
+    exit 1
+  fi
+  png=''; svg=''
+  [ "$format" != svg ] && png=$base.png
+  [ "$format" != png ] && svg=$base.svg
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$fam" "$png" "$svg" "$title: $fam${note:+ — $note}" "$slice" "$caption" >>"$work/index.tsv"
+  made=$((made + 1))
+}
+
+# ---- training curves (curves.csv) ----------------------------------------------------
+# Its key columns are those before `trial` (the results' identity columns
+# but eval_len), found by name; its curve columns by name after `step` (a
+# key column may have a curve column's name: lr).
+declare -A CCOL=()
+ccurves=()
+n_trials=0
+if [ $kind = train ] && [ -r "$curves_csv" ]; then
+  cheader=$(head -1 "$curves_csv" | tr -d '\r')
+  IFS=, read -r -a ccols <<<"$cheader"
+  ctrial='' cstep=''
+  for i in "${!ccols[@]}"; do
+    c=${ccols[$i]}
+    if [ -z "$ctrial" ]; then
+      if [ "$c" = trial ]; then ctrial=$((i + 1)); else CCOL[$c]=$((i + 1)); fi
+    elif [ -z "$cstep" ]; then
+      [ "$c" = step ] && cstep=$((i + 1))
+    else
+      CCOL[curve:$c]=$((i + 1))
+    fi
+  done
+  if [ -n "$ctrial" ] && [ -n "$cstep" ] && [ -n "${CCOL[scheme]:-}" ]; then
+    for m in "${curve_metrics[@]}"; do [ -n "${CCOL[curve:$m]:-}" ] && ccurves+=("$m"); done
+    n_trials=$(awk -F, -v c="$ctrial" 'NR > 1 && !seen[$c]++ { n++ } END { print n + 0 }' "$curves_csv")
+  else
+    echo "plot.sh: $curves_csv has no key, trial and step columns: no curves" >&2
+  fi
+fi
+
+# extract_curves COMBO DIR: as extract, from curves.csv, x the step: each
+# file "step mean std" over the trials at that step (std 0 with one trial)
+extract_curves() {
+  local combo=$1 dir=$2 spec='' a v mcols=''
+  for kv in $combo; do
+    a=${kv%%=*}; v=${kv#*=}
+    [ -n "${CCOL[$a]:-}" ] && spec="$spec${CCOL[$a]}=$v;"
+  done
+  for m in "${ccurves[@]}"; do mcols="$mcols ${CCOL[curve:$m]}"; done
+  rm -rf "$dir"; mkdir -p "$dir"
+  awk -F, -v spec="$spec" -v dir="$dir" -v ms="${ccurves[*]}" -v mc="$mcols" \
+      -v order="$(printf '%s' "${VALUES[scheme]}" | tr '\n' '\034')" \
+      -v oc="${overlay:+${CCOL[$overlay]:-}}" -v oorder="$(printf '%s\034' "${ovals[@]+"${ovals[@]}"}")" \
+      -v sc="${CCOL[scheme]}" -v xc="$cstep" '
+    BEGIN {
+      n = split(spec, parts, ";"); nf = 0
+      for (i = 1; i <= n; i++) if (parts[i] != "") { eq = index(parts[i], "="); fc[++nf] = substr(parts[i], 1, eq - 1) + 0; fv[nf] = substr(parts[i], eq + 1) }
+      nm = split(ms, m, " "); split(mc, mcol, " ")
+      ns = split(order, so, "\034"); for (i = 1; i <= ns; i++) gid[so[i]] = i
+      no = split(oorder, oo, "\034"); for (i = 1; i <= no; i++) oid[oo[i]] = i
+    }
+    {
+      for (i = 1; i <= nf; i++) if ($(fc[i]) != fv[i]) next
+      if (!($sc in gid)) next
+      k = gid[$sc]; name[k] = $sc; ok[k] = 1
+      o = oc == "" ? 1 : oid[$oc]
+      x = $xc + 0; if (!havex || x < xlo) xlo = x; if (!havex || x > xhi) xhi = x; havex = 1
+      for (j = 1; j <= nm; j++) {
+        y = $(mcol[j])
+        if (y == "" || y == "nan" || y == "inf" || y == "-inf") { undef[m[j], k] = 1; continue }
+        key = m[j] SUBSEP k SUBSEP o SUBSEP $xc
+        if (!(key in cnt)) { keys[++nk] = key; kx[nk] = x }
+        cnt[key]++; sum[key] += y; sq[key] += y * y
+      }
+    }
+    END {
+      for (i = 1; i <= nk; i++) {
+        split(keys[i], p, SUBSEP); key = keys[i]
+        mean = sum[key] / cnt[key]
+        var = cnt[key] > 1 ? (sq[key] - cnt[key] * mean * mean) / (cnt[key] - 1) : 0
+        sd = var > 0 ? sqrt(var) : 0
+        if (mean > 0 && (!(p[1] in minpos) || mean < minpos[p[1]])) minpos[p[1]] = mean
+        if (mean == 0) { zeros[p[1]]++; if (!((p[1], p[2]) in zs)) { zs[p[1], p[2]] = 1; print p[1], name[p[2]] > (dir "/zeroes") } }
+        if (mean < 0) neg[p[1]]++
+        printf "%s %.17g %.17g\n", kx[i], mean, sd > (dir "/" p[1] "." p[2] "." p[3])
+      }
+      for (k = 1; k <= ns; k++) if (k in ok) print k, name[k] > (dir "/present")
+      for (j = 1; j <= nm; j++) {
+        print m[j], (m[j] in minpos ? minpos[m[j]] : "-"), zeros[m[j]] + 0, neg[m[j]] + 0 > (dir "/stats")
+        for (k = 1; k <= ns; k++) if ((m[j], k) in undef) print m[j], name[k] > (dir "/undefined")
+      }
+      if (!havex) { xlo = 0; xhi = 1 } else if (xlo == xhi) xhi = xlo + 1
+      print xlo, xhi > (dir "/xrange")
+    }' < <(tail -n +2 "$curves_csv" | tr -d '\r' | sort -t, -s -g -k"$cstep,$cstep")
+  touch "$dir/present" "$dir/undefined" "$dir/notok" "$dir/stats" "$dir/zeroes"
+  return 0
+}
+
+# the training lengths, from the manifest's config ("lengths":{"from":A,"to":B})
+train_lengths=''
+if [ $kind = train ] && [ -r "$manifest" ]; then
+  train_lengths=$(grep -o '"lengths": *{"from": *[0-9]*, *"to": *[0-9]*}' "$manifest" | head -1 |
+    sed 's/.*"from": *\([0-9]*\), *"to": *\([0-9]*\)}/\1 to \2/' || true)
+fi
 
 made=0
 for combo in "${combos[@]}"; do
@@ -430,62 +647,26 @@ for combo in "${combos[@]}"; do
   extract "$combo" "$data_dir"
   read -r x_lo x_hi <"$data_dir/xrange"
   for fam in "${fams[@]}"; do
+    [ "$fam" = - ] && continue
     fam_metrics=()
     for m in "${metrics[@]}"; do [ "${FAMILY[$m]:-}" = "$fam" ] && fam_metrics+=("$m"); done
     [ ${#fam_metrics[@]} -gt 0 ] || continue
-    panels=$(( ${#fam_metrics[@]} + 1 ))
-    if [ $panels -le 3 ]; then rows=1; ncol=$panels; elif [ $panels -le 4 ]; then rows=2; ncol=2; else rows=$(( (panels + 2) / 3 )); ncol=3; fi
-    width=$(( ncol * 430 ))
-    sub=$(wrap "${note:-all rows}" $(( width / 10 )))
-    sublines=$(awk -v s="$sub" 'BEGIN { print gsub(/\\n/, "", s) + 1 }')
-    head_px=$(( 56 + 26 * (sublines + 1) ))
-    height=$(( rows * 340 + head_px ))
-    fig_gp=$work/fig$tag-$fam.gp
-    zero_notes=() neg_notes=()
-    {
-      q qs "$here/plot/style.gp"; q qt "$title: $fam"
-      echo "load $qs"
-      echo "set multiplot layout $rows,$ncol title $qt.\"\\n$sub\" noenhanced font ',12' margins $(awk -v w=$width 'BEGIN { printf "%.4f", 80 / w }'),0.98,$(awk -v h=$height 'BEGIN { printf "%.4f", 45 / h }'),$(awk -v h=$height -v p=$head_px 'BEGIN { printf "%.4f", 1 - p / h }') spacing 0.09,0.14"
-    } >"$fig_gp"
-    for m in "${fam_metrics[@]}"; do
-      echo "set xrange [*:*]; set xlabel '$xlabel'; set border 3; set tics; set grid" >>"$fig_gp"
-      if declare -F "plot_$m" >/dev/null; then "plot_$m"; else plot_generic "$m"; fi
-    done
-    key_panel
-    echo "unset multiplot" >>"$fig_gp"
-    # the caption: what is not drawn, and why
-    caption=''
-    if [ -s "$data_dir/notok" ]; then
-      caption="Not in the key (no cell ran in this slice): $(awk -F'\t' '{ printf "%s%s (%s)", (NR > 1 ? "; " : ""), $1, $2 }' "$data_dir/notok")."
-    fi
-    undef=$(awk -v ms=" ${fam_metrics[*]} " 'index(ms, " " $1 " ") { a[$1] = a[$1] (a[$1] == "" ? "" : ", ") $2; if (!($1 in seen)) { seen[$1] = 1; o[++n] = $1 } }
-      END { for (i = 1; i <= n; i++) printf "%s%s for %s", (i > 1 ? "; " : ""), o[i], a[o[i]] }' "$data_dir/undefined")
-    [ -n "$undef" ] && caption="${caption:+$caption }Undefined, so not drawn: $undef."
-    [ ${#zero_notes[@]} -gt 0 ] && caption="${caption:+$caption }Zeros on a log axis, drawn on its bottom edge with an open circle: $(IFS=';'; echo "${zero_notes[*]}" | sed 's/;/; /g')."
-    [ ${#neg_notes[@]} -gt 0 ] && caption="${caption:+$caption }Negative values left out of a log axis: ${neg_notes[*]}."
-    base=$fam$tag
-    run_gp=$work/run$tag-$fam.gp
-    q qpng "$outdir/$base.png"; q qsvg "$outdir/$base.svg"; q qfig "$fig_gp"
-    : >"$run_gp"
-    if [ "$format" != svg ]; then
-      printf 'set terminal %s size %d,%d\nset output %s\nload %s\nunset output\n' \
-        "$png_term" "$width" "$height" "$qpng" "$qfig" >>"$run_gp"
-    fi
-    if [ "$format" != png ]; then
-      printf 'reset\nset terminal %s size %d,%d\nset output %s\nload %s\nunset output\n' \
-        "$svg_term" "$width" "$height" "$qsvg" "$qfig" >>"$run_gp"
-    fi
-    if ! gnuplot "$run_gp" 2>"$work/gnuplot.err"; then
-      echo "plot.sh: gnuplot failed on the $fam figure:" >&2
-      sed 's/^/  /' "$work/gnuplot.err" | head -20 >&2
-      exit 1
-    fi
-    png=''; svg=''
-    [ "$format" != svg ] && png=$base.png
-    [ "$format" != png ] && svg=$base.svg
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$fam" "$png" "$svg" "$title: $fam${note:+ — $note}" "$slice" "$caption" >>"$work/index.tsv"
-    made=$((made + 1))
+    pre=''
+    [ "$fam" = evaluation ] && [ -n "$train_lengths" ] &&
+      pre="Each model is evaluated on fresh samples at each evaluation length; it was trained on lengths $train_lengths."
+    figure "$fam" "$xlabel" log2 "$pre" "${fam_metrics[@]}"
   done
+  if [ ${#ccurves[@]} -gt 0 ]; then
+    data_dir=$work/curves$tag
+    extract_curves "$combo" "$data_dir"
+    read -r x_lo x_hi <"$data_dir/xrange"
+    if [ "$n_trials" -gt 1 ]; then
+      pre="Training curves from curves.csv: at each step the mean over the $n_trials trials, error bars ± one standard deviation."
+    else
+      pre="Training curves from curves.csv: trial 0 (the run has one trial)."
+    fi
+    figure curves 'training step' lin "$pre" "${ccurves[@]}"
+  fi
 done
 mv "$work/index.tsv" "$index_tsv"
 echo "plot.sh: $made figure(s) in $outdir"

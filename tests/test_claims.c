@@ -373,6 +373,222 @@ static void test_missing_column_fails(void) {
     ASSERT_STR_CONTAINS(v.detail, "r.csv has no column 'pe_max_abs'");
 }
 
+/* ---- training results: the same rule for identity columns ------------------------------ */
+
+/* A training results.csv: key columns (with a swept key, layers, that no
+ * probe table has), eval_len, then width, trials, status and the metrics;
+ * an empty dtype field too. */
+static const char *g_train_csv =
+    "scheme,task,d_model,heads,layers,mask,lr,dtype,eval_len,width,trials,status,"
+    "eval_acc,eval_acc_std,eval_loss,eval_loss_std,time_s,time_s_std\n"
+    "none,majority,8,2,1,none,0.003,f32,16,8,2,ok,0.97,0.01,0.10,0.01,1.5,0.1\n"
+    "none,majority,8,2,1,none,0.003,f32,32,8,2,ok,0.90,0.02,0.30,0.02,1.5,0.1\n"
+    "none,majority,8,2,1,none,0.003,f32,64,8,2,ok,0.80,0.03,0.60,0.03,1.5,0.1\n"
+    "rope,majority,8,2,1,none,0.003,f32,16,8,2,ok,0.99,0.01,0.05,0.01,1.6,0.1\n"
+    "rope,majority,8,2,1,none,0.003,f32,32,8,2,ok,0.95,0.01,0.12,0.01,1.6,0.1\n"
+    "rope,majority,8,2,1,none,0.003,f32,64,8,2,ok,0.85,0.02,0.40,0.02,1.6,0.1\n"
+    "rope,majority,8,2,2,none,0.003,,16,8,2,ok,0.96,0.01,0.08,0.01,3.1,0.2\n";
+
+/* Load yaml against the columns of csv (as pelab check does), evaluate
+ * claim `which` into *v. */
+static void eval_train_claim(const char *yaml, int which, pelab_claim_verdict *v) {
+    pelab_table t;
+    pelab_claims cs;
+    pelab_error err = {PELAB_STATUS_OK, ""};
+    ASSERT_EQ(pelab_table_parse(&t, g_train_csv, strlen(g_train_csv), "train.csv", &err), PELAB_STATUS_OK);
+    pelab_status s = pelab_claims_load_buffer_for(&cs, yaml, strlen(yaml), "c.yaml", &t, &err);
+    if (s) fprintf(stderr, "     claims: %s\n", err.msg);
+    ASSERT_EQ(s, PELAB_STATUS_OK);
+    ASSERT(which < cs.n);
+    pelab_claim_eval(v, &cs.items[which], &t);
+    pelab_claims_free(&cs);
+    pelab_table_free(&t);
+}
+
+static void expect_train(const char *yaml, int holds, const char *phrase) {
+    pelab_claim_verdict v;
+    eval_train_claim(yaml, 0, &v);
+    if (v.holds != holds || !strstr(v.detail, phrase)) fprintf(stderr, "     detail: %s\n", v.detail);
+    ASSERT_EQ(v.holds, holds);
+    ASSERT_STR_CONTAINS(v.detail, phrase);
+}
+
+/* yaml against the training table's columns is refused at WHERE with phrase. */
+static void expect_train_bad(const char *yaml, const char *where, const char *phrase) {
+    pelab_table t;
+    pelab_claims cs;
+    pelab_error err = {PELAB_STATUS_OK, ""};
+    char prefix[64];
+    ASSERT_EQ(pelab_table_parse(&t, g_train_csv, strlen(g_train_csv), "train.csv", &err), PELAB_STATUS_OK);
+    ASSERT_EQ(pelab_claims_load_buffer_for(&cs, yaml, strlen(yaml), "c.yaml", &t, &err), PELAB_STATUS_CONFIG);
+    pelab_table_free(&t);
+    ASSERT_EQ(cs.n, 0);
+    snprintf(prefix, sizeof prefix, "c.yaml:%s: ", where);
+    if (strncmp(err.msg, prefix, strlen(prefix)) != 0 || !strstr(err.msg, phrase)) fprintf(stderr, "     message: %s\n", err.msg);
+    ASSERT(strncmp(err.msg, prefix, strlen(prefix)) == 0);
+    ASSERT_STR_CONTAINS(err.msg, phrase);
+}
+
+static void test_layout_rule(void) {
+    /* probe: the identity columns are scheme .. sentence */
+    char buf[16384];
+    ASSERT(pelab_results_header(buf, sizeof buf) > 0);
+    const char *names[512];
+    int n = 0;
+    for (char *p = buf; n < 512;) {
+        names[n++] = p;
+        p += strcspn(p, ",\n");
+        if (*p != ',') {
+            *p = '\0';
+            break;
+        }
+        *p++ = '\0';
+    }
+    pelab_results_layout l = pelab_results_layout_of(names, n);
+    ASSERT_EQ(l.n_id, PELAB_RESULTS_ID_COLUMNS);
+    ASSERT_STR_EQ(names[l.n_id - 1], "sentence");
+    ASSERT_STR_EQ(names[l.first_metric - 1], "status");
+    /* train: the key columns and eval_len; metrics after status */
+    pelab_table t;
+    pelab_error err;
+    ASSERT_EQ(pelab_table_parse(&t, g_train_csv, strlen(g_train_csv), "train.csv", &err), PELAB_STATUS_OK);
+    l = pelab_table_layout(&t);
+    ASSERT_EQ(l.n_id, 9);
+    ASSERT_STR_EQ(t.cols[l.n_id - 1], "eval_len");
+    ASSERT_EQ(l.width, 9);
+    ASSERT_EQ(l.status, 11);
+    ASSERT_STR_EQ(t.cols[l.first_metric], "eval_acc");
+    pelab_table_free(&t);
+    /* no width: the columns before status; neither: none */
+    const char *cut[] = {"scheme", "seq_len", "status", "x"}, *bare[] = {"a", "b"};
+    l = pelab_results_layout_of(cut, 4);
+    ASSERT_EQ(l.n_id, 2);
+    ASSERT_EQ(l.first_metric, 3);
+    l = pelab_results_layout_of(bare, 2);
+    ASSERT_EQ(l.n_id, 0);
+    ASSERT_EQ(l.status, -1);
+}
+
+static void test_train_expect(void) {
+    expect_train("- claim: every scheme learns majority at the training length\n"
+                 "  where: {eval_len: 16}\n"
+                 "  expect: eval_acc >= 0.95\n",
+                 1, "3 rows; nearest to the bound: eval_acc = 0.96 >= 0.95 at scheme=rope task=majority d_model=8 heads=2 "
+                    "layers=2 mask=none lr=0.003 eval_len=16"); /* the empty dtype left out */
+    expect_train("- claim: x\n  where: {eval_len: {min: 32}, layers: 1}\n  expect: eval_acc >= 0.9\n", 0,
+                 "2 of 4 rows fail; worst: eval_acc = 0.8 at scheme=none task=majority d_model=8 heads=2 layers=1 "
+                 "mask=none lr=0.003 dtype=f32 eval_len=64 (wants >= 0.9)");
+    /* width and trials are numbers a claim may test */
+    expect_train("- claim: x\n  expect: trials == 2\n", 1, "7 rows");
+    expect_train("- claim: x\n  where: {task: parity}\n  expect: eval_acc > 0\n", 0,
+                 "no rows match: no row has task=parity (task has: majority)");
+}
+
+static void test_train_trend_compare(void) {
+    expect_train("- claim: accuracy falls beyond the training length\n  where: {layers: 1}\n"
+                 "  trend: {metric: eval_acc, over: eval_len, direction: decreasing}\n",
+                 1, "2 groups, eval_len 16..64, each decreasing; smallest first/last ratio 1.165 (power 0.11) at "
+                    "scheme=rope task=majority d_model=8 heads=2 layers=1 mask=none lr=0.003 dtype=f32");
+    expect_train("- claim: x\n  where: {layers: 1}\n"
+                 "  trend: {metric: eval_loss, over: eval_len, direction: decreasing}\n",
+                 0, "not decreasing at scheme=none task=majority");
+    /* rows that differ in layers are two groups, one of a single length */
+    expect_train("- claim: x\n  where: {scheme: rope}\n"
+                 "  trend: {metric: eval_acc, over: eval_len, direction: decreasing}\n",
+                 0, "only one value of eval_len (16) at scheme=rope task=majority d_model=8 heads=2 layers=2");
+    expect_train("- claim: rope beats no encoding at every length\n  where: {scheme: rope, layers: 1}\n"
+                 "  compare: {metric: eval_acc, op: \">\", other: {scheme: none}}\n",
+                 1, "3 pairs; tightest: eval_acc 0.99 > 0.97 (scheme=none) at scheme=rope task=majority");
+    expect_train("- claim: x\n  where: {scheme: rope, layers: 2}\n"
+                 "  compare: {metric: eval_acc, op: \">\", other: {scheme: none}}\n",
+                 0, "no partner row with scheme=none for scheme=rope task=majority d_model=8 heads=2 layers=2");
+    expect_train("- claim: two layers cost about twice the time\n  where: {layers: 2}\n"
+                 "  compare: {metric: time_s, op: \"~=\", other: {layers: 1, dtype: f32}, factor: 2, rtol: 0.1}\n",
+                 1, "1 pair; tightest: time_s 3.1 ~= 2 x 1.6 (layers=1 dtype=f32");
+}
+
+static void test_train_refusals(void) {
+    expect_train_bad("- claim: x\n  expect: eval_len < 1\n", "2:11",
+                     "expect: 'eval_len' is not a metric column (it is an identity column)");
+    expect_train_bad("- claim: x\n  expect: layers < 1\n", "2:11", "(it is an identity column)");
+    expect_train_bad("- claim: x\n  expect: status < 1\n", "2:11", "'status' is not a metric column");
+    expect_train_bad("- claim: x\n  expect: eval_ac >= 1\n", "2:11", "unknown column 'eval_ac' (did you mean 'eval_acc'?)");
+    /* a probe metric is not a column of training results */
+    expect_train_bad("- claim: x\n  expect: order_token_dist < 1\n", "2:11", "unknown column 'order_token_dist'");
+    expect_train_bad("- claim: x\n  where: {seq_len: 8}\n  expect: eval_acc < 1\n", "2:11", "where: unknown column 'seq_len'");
+    expect_train_bad("- claim: x\n  trend: {metric: eval_acc, over: width, direction: increasing}\n", "2:35",
+                     "trend over wants an identity column (scheme, task, d_model, heads, layers, mask, lr, dtype, "
+                     "eval_len), not 'width'");
+    expect_train_bad("- claim: x\n  compare: {metric: eval_acc, op: '>', other: {trials: 3}}\n", "2:48",
+                     "other: 'trials' is not an identity column (scheme, task, d_model, heads, layers, mask, lr, dtype, "
+                     "eval_len)");
+    /* without the table, claims are checked against the probe header */
+    pelab_claims cs;
+    pelab_error err;
+    const char *yaml = "- claim: x\n  where: {eval_len: 16}\n  expect: eval_acc > 0\n";
+    ASSERT_EQ(pelab_claims_load_buffer(&cs, yaml, strlen(yaml), "c.yaml", &err), PELAB_STATUS_CONFIG);
+    ASSERT_STR_CONTAINS(err.msg, "where: unknown column 'eval_len'");
+}
+
+/* A claim checked against one header and evaluated on a table where its
+ * over or other is not an identity column fails, listing the table's. */
+static void test_eval_other_not_identity(void) {
+    pelab_claim_verdict v;
+    eval_claim("scheme,status,seq_len,pe_max_abs\nindex,ok,8,1\nnone,ok,8,2\n",
+               "- claim: x\n  compare: {metric: pe_max_abs, op: '>', other: {seq_len: 16}}\n", 0, &v);
+    ASSERT_EQ(v.holds, 0);
+    ASSERT_STR_CONTAINS(v.detail, "'seq_len' is not an identity column of r.csv (those are: scheme)");
+}
+
+/* pelab_check_run on files: the claims are checked against the results'
+ * columns; a claims error is said before unreadable results. */
+static void test_check_run_train(void) {
+    char dir[] = "/tmp/pelab-test-claims-XXXXXX", csv[256], yaml[256];
+    ASSERT(mkdtemp(dir) != NULL);
+    snprintf(csv, sizeof csv, "%s/results.csv", dir);
+    snprintf(yaml, sizeof yaml, "%s/claims.yaml", dir);
+    FILE *f = fopen(csv, "w");
+    ASSERT(f != NULL);
+    fputs(g_train_csv, f);
+    fclose(f);
+    f = fopen(yaml, "w");
+    ASSERT(f != NULL);
+    fputs("- claim: every scheme learns majority at the training length\n"
+          "  where: {eval_len: 16}\n"
+          "  expect: eval_acc >= 0.95\n"
+          "- claim: rope forgets less than no encoding\n"
+          "  where: {scheme: rope, layers: 1}\n"
+          "  compare: {metric: eval_acc, op: '>=', other: {scheme: none}}\n"
+          "- claim: accuracy falls with length\n"
+          "  where: {layers: 1}\n"
+          "  trend: {metric: eval_acc, over: eval_len, direction: increasing}\n",
+          f);
+    fclose(f);
+    pelab_check ck;
+    pelab_error err;
+    ASSERT_EQ(pelab_check_run(&ck, dir, dir, &err), PELAB_STATUS_OK);
+    ASSERT_EQ(ck.claims.n, 3);
+    ASSERT_EQ(ck.n_hold, 2);
+    ASSERT_EQ(ck.n_fail, 1);
+    ASSERT_STR_CONTAINS(ck.verdicts[2].detail, "not increasing at scheme=none task=majority");
+    pelab_check_free(&ck);
+    /* missing results: the claims are still read (against the probe
+     * header) and a claims error comes first */
+    char nowhere[300];
+    snprintf(nowhere, sizeof nowhere, "%s/none.csv", dir);
+    ASSERT_EQ(pelab_check_run(&ck, yaml, nowhere, &err), PELAB_STATUS_CONFIG);
+    ASSERT_STR_CONTAINS(err.msg, "unknown column 'eval_len'");
+    f = fopen(yaml, "w");
+    ASSERT(f != NULL);
+    fputs("- claim: x\n  expect: pe_max_abs < 1\n", f);
+    fclose(f);
+    ASSERT_EQ(pelab_check_run(&ck, yaml, nowhere, &err), PELAB_STATUS_IO);
+    ASSERT_STR_CONTAINS(err.msg, "none.csv");
+    unlink(csv);
+    unlink(yaml);
+    rmdir(dir);
+}
+
 int main(void) {
     TEST_RUN(test_table_reads_fields_and_numbers);
     TEST_RUN(test_table_refuses_malformed);
@@ -387,5 +603,11 @@ int main(void) {
     TEST_RUN(test_parse_errors_located);
     TEST_RUN(test_parse_good);
     TEST_RUN(test_missing_column_fails);
+    TEST_RUN(test_layout_rule);
+    TEST_RUN(test_train_expect);
+    TEST_RUN(test_train_trend_compare);
+    TEST_RUN(test_train_refusals);
+    TEST_RUN(test_eval_other_not_identity);
+    TEST_RUN(test_check_run_train);
     return TEST_DONE();
 }

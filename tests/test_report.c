@@ -3,11 +3,13 @@
  * NAME.html, checked by eye once: lists over several lines, emphasis and
  * bold paired right, tables, code, links), text escaped so that it stays
  * literal, and the heatmap matrices tied to the trial (P V is the cell's
- * output; P's rows are distributions; the mask, the logits and Phi). */
+ * output; P's rows are distributions; the mask, the logits and Phi); the
+ * report of a training results folder (tables, slices, claims, banner). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "pelab/base/fileio.h"
 #include "pelab/lab/probe.h"
@@ -302,6 +304,109 @@ static void test_heatmap_spec_parse(void) {
     ASSERT_EQ(pelab_heatmap_spec_parse(&spec, 2, bad4, &err), PELAB_STATUS_USAGE);
 }
 
+/* ---- the report of training results -------------------------------------------------------- */
+
+static void write_text(const char *dir, const char *leaf, const char *text) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, leaf);
+    FILE *f = fopen(path, "w");
+    ASSERT(f != NULL);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* A training results folder written by the test (two tasks, two schemes,
+ * two eval lengths, a skipped cell), its report without figures: the same
+ * structure as a probe report (banner, claims, slices, tables with mean ±
+ * std), the tables of training (evaluation per eval_len, training per
+ * model) listing the key columns that vary. */
+static void test_report_of_training_results(void) {
+    char dir[] = "/tmp/pelab-test-report-XXXXXX";
+    ASSERT(mkdtemp(dir) != NULL);
+    char res[600], exp[600];
+    snprintf(res, sizeof res, "%s/res", dir);
+    snprintf(exp, sizeof exp, "%s/exp", dir);
+    pelab_error err;
+    ASSERT_EQ(pelab_mkdir_p(res, &err), PELAB_STATUS_OK);
+    ASSERT_EQ(pelab_mkdir_p(exp, &err), PELAB_STATUS_OK);
+    write_text(res, "results.csv",
+               "scheme,task,d_model,heads,layers,mask,lr,dtype,eval_len,width,trials,status,eval_acc,eval_acc_std,"
+               "eval_loss,eval_loss_std,train_loss,train_loss_std,steps_to_fit,steps_to_fit_std,time_s,time_s_std\n"
+               "none,majority,8,2,1,none,0.003,f32,16,8,2,ok,0.97,0.01,0.1,0.01,0.2,0.02,100,0,1.5,0.1\n"
+               "none,majority,8,2,1,none,0.003,f32,32,8,2,ok,0.9,0.02,0.3,0.02,0.2,0.02,100,0,1.5,0.1\n"
+               "rope,majority,8,2,1,none,0.003,f32,16,8,2,ok,0.99,0.01,0.05,0.01,0.1,0.01,50,10,1.6,0.1\n"
+               "rope,majority,8,2,1,none,0.003,f32,32,8,2,ok,0.95,0,0.12,0.01,0.1,0.01,50,10,1.6,0.1\n"
+               "none,reverse,8,2,1,none,0.003,f32,16,8,2,ok,0.5,0.1,1.1,0.1,1.2,0.1,,,1.5,0.1\n"
+               "none,reverse,8,2,1,none,0.003,f32,32,8,2,ok,0.4,0.1,1.5,0.1,1.2,0.1,,,1.5,0.1\n"
+               "rope,reverse,8,2,1,none,0.003,f32,16,0,2,skipped: a reason,,,,,,,,,,\n"
+               "rope,reverse,8,2,1,none,0.003,f32,32,0,2,skipped: a reason,,,,,,,,,,\n");
+    write_text(res, "manifest.json",
+               "{\n  \"pelab_version\": \"0.1.0\",\n  \"config_path\": \"t.yaml\",\n  \"config_hash\": \"18be3c4bb3b6f909\",\n"
+               "  \"status\": \"interrupted\",\n  \"threads\": 1,\n  \"cells_total\": 6,\n  \"cells_done\": 4,\n"
+               "  \"started\": \"2026-12-02T05:58:00Z\",\n  \"finished\": \"2026-12-02T06:00:28Z\",\n  \"elapsed_s\": 1.5,\n"
+               "  \"attempts\": [],\n  \"config\": {\"name\":\"t\",\"columns\":[\"scheme\",\"task\",\"d_model\",\"heads\","
+               "\"layers\",\"mask\",\"lr\",\"dtype\"]}\n}\n");
+    write_text(exp, "claims.yaml",
+               "- claim: every scheme learns majority at the training length\n"
+               "  where: {task: majority, eval_len: 16}\n"
+               "  expect: eval_acc >= 0.95\n"
+               "- claim: rope at least matches no encoding\n"
+               "  where: {scheme: rope, task: majority}\n"
+               "  compare: {metric: eval_acc, op: \">=\", other: {scheme: none}}\n"
+               "- claim: accuracy falls with length\n"
+               "  where: {task: majority}\n"
+               "  trend: {metric: eval_acc, over: eval_len, direction: decreasing}\n");
+    pelab_report_options opt = {res, exp, NULL, NULL};
+    pelab_report_summary sum;
+    ASSERT_EQ(pelab_report_write(&sum, &opt, &err), PELAB_STATUS_OK);
+    ASSERT_EQ(sum.n_claims, 3);
+    ASSERT_EQ(sum.n_hold, 3);
+    char *md = read_all(sum.md_path), *html = read_all(sum.html_path);
+    ASSERT(md && html);
+    ASSERT_STR_CONTAINS(md, "<div class=\"banner interrupted\">");
+    ASSERT_STR_CONTAINS(md, "pelab run t.yaml --out ");
+    ASSERT_STR_CONTAINS(md, "## Claims: 3 of 3 hold on this run");
+    ASSERT_STR_CONTAINS(md, "No figures: not made (--no-figures)");
+    ASSERT_STR_CONTAINS(md, "## Every metric at each evaluation length");
+    ASSERT_STR_CONTAINS(md, "<summary>Slice 1 of 2: task=majority</summary>");
+    ASSERT_STR_CONTAINS(md, "<summary>Slice 2 of 2: task=reverse</summary>");
+    /* evaluation: per scheme and eval_len, the varying key (task) listed */
+    ASSERT_STR_CONTAINS(md, "| scheme | task | eval_len | eval_acc | eval_loss |\n| --- | --- | ---: | ---: | ---: |\n");
+    ASSERT_STR_CONTAINS(md, "| rope | majority | 16 | 0.99\u00a0±\u00a00.01 | 0.05\u00a0±\u00a00.01 |");
+    ASSERT_STR_CONTAINS(md, "| rope | majority | 32 | 0.95 | 0.12\u00a0±\u00a00.01 |"); /* std 0: no ± */
+    /* training: a row per model, the metrics of the run */
+    ASSERT_STR_CONTAINS(md, "| scheme | task | train_loss | steps_to_fit | time_s |");
+    ASSERT_STR_CONTAINS(md, "| none | majority | 0.2\u00a0±\u00a00.02 | 100 | 1.5\u00a0±\u00a00.1 |\n| rope | majority |");
+    ASSERT_STR_CONTAINS(md, "| none | reverse | 1.2\u00a0±\u00a00.1 | — | 1.5\u00a0±\u00a00.1 |\n\n");
+    /* the rows that did not run */
+    ASSERT_STR_CONTAINS(md, "2 rows of this slice did not run:\n\n- rope task=reverse at eval_len = 16: skipped: a reason\n");
+    ASSERT_STR_CONTAINS(html, "<th align=\"right\">eval_len</th>");
+    ASSERT_STR_CONTAINS(html, "<div class=\"banner interrupted\">");
+    free(md), free(html);
+    /* without an experiment and a manifest: the banner says so, tables stay */
+    char path[700];
+    snprintf(path, sizeof path, "%s/manifest.json", res);
+    unlink(path);
+    pelab_report_options bare = {res, NULL, NULL, NULL};
+    ASSERT_EQ(pelab_report_write(&sum, &bare, &err), PELAB_STATUS_OK);
+    md = read_all(sum.md_path);
+    ASSERT(md);
+    ASSERT_STR_CONTAINS(md, "**No manifest.json**");
+    ASSERT(strstr(md, "## Claims") == NULL);
+    ASSERT_STR_CONTAINS(md, "| scheme | task | eval_len | eval_acc | eval_loss |");
+    free(md);
+    /* a claims file naming a probe metric is refused against training results */
+    write_text(exp, "claims.yaml", "- claim: x\n  expect: order_token_dist < 1\n");
+    ASSERT_EQ(pelab_report_write(&sum, &opt, &err), PELAB_STATUS_CONFIG);
+    ASSERT_STR_CONTAINS(err.msg, "unknown column 'order_token_dist'");
+    const char *leaves[] = {"res/results.csv", "res/report.md", "res/report.html", "exp/claims.yaml", "res", "exp"};
+    for (size_t i = 0; i < sizeof leaves / sizeof *leaves; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, leaves[i]);
+        if (remove(path) != 0) fprintf(stderr, "     could not remove %s\n", path);
+    }
+    rmdir(dir);
+}
+
 int main(void) {
     TEST_RUN(test_fixture_lists);
     TEST_RUN(test_fixture_emphasis);
@@ -313,5 +418,6 @@ int main(void) {
     TEST_RUN(test_heatmap_matrices);
     TEST_RUN(test_heatmap_cell);
     TEST_RUN(test_heatmap_spec_parse);
+    TEST_RUN(test_report_of_training_results);
     return TEST_DONE();
 }

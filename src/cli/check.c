@@ -31,7 +31,10 @@ const char pelab_cli_check_help[] =
     "                                  rtol x |factor x b| + atol; !~= : not within)\n"
     "where values: a scalar, a list, or {min: A, max: B}; strings are globs.\n"
     "A claim fails when it selects no row, or a row whose status is not ok\n"
-    "(unless where names status). See README, section Experiments.\n"
+    "(unless where names status). Probe and training results alike: the\n"
+    "identity columns (for where, trend over, compare other) are those before\n"
+    "`width` (training: the key columns and eval_len), the metrics those after\n"
+    "`status`. See README, section Experiments.\n"
     "\n"
     "exit status: 0 every claim holds, 1 a claim fails (or the results cannot\n"
     "be read), 2 bad usage or an invalid claims file (FILE:LINE:COL: message).\n";

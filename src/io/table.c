@@ -175,6 +175,21 @@ int pelab_table_col(const pelab_table *t, const char *name) {
     return -1;
 }
 
+pelab_results_layout pelab_results_layout_of(const char *const *cols, int n_cols) {
+    pelab_results_layout l = {0, -1, -1, 0};
+    for (int c = 0; c < n_cols; c++) {
+        if (l.width < 0 && strcmp(cols[c], "width") == 0) l.width = c;
+        if (l.status < 0 && strcmp(cols[c], "status") == 0) l.status = c;
+    }
+    l.n_id = l.width >= 0 ? l.width : l.status >= 0 ? l.status : 0;
+    l.first_metric = l.status >= 0 ? l.status + 1 : l.n_id;
+    return l;
+}
+
+pelab_results_layout pelab_table_layout(const pelab_table *t) {
+    return pelab_results_layout_of((const char *const *)t->cols, t->n_cols);
+}
+
 const char *pelab_table_get(const pelab_table *t, size_t row, int col) {
     PELAB_ASSERT(row < t->n_rows && col >= 0 && col < t->n_cols);
     return t->cells[row * (size_t)t->n_cols + (size_t)col];

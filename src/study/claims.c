@@ -27,8 +27,6 @@
 #include "pelab/base/suggest.h"
 #include "pelab/lab/results.h"
 #include "pelab/yaml/yaml.h"
-#include "pelab/base/mem.h"
-#include "pelab/base/suggest.h"
 
 #if defined(__GNUC__)
 #define CL_PRINTF(a, b) __attribute__((format(printf, a, b)))
@@ -43,33 +41,76 @@ const char *pelab_claim_op_str(pelab_claim_op op) {
 }
 
 
-/* ---- the results columns this build writes ------------------------------------ */
+/* ---- the columns a claims file is checked against ----------------------------- */
 
-#define MAX_COLUMNS 256
-
+/* The columns of a results header and what each is, by the one rule of
+ * pelab_results_layout (io/table.h): the identity columns are those before
+ * `width`, status is not a number, every other column is. */
 typedef struct columns {
-    char buf[8192];
-    const char *name[MAX_COLUMNS];
+    char *buf;          /* the header text, when it is this build's probe header  */
+    const char **name;
     int n;
+    int n_id;           /* name[0 .. n_id - 1] are the identity columns            */
+    int status;         /* index of status, or -1                                  */
 } columns;
 
-/* Fill *c with the column names of pelab_results_header, in order; the
- * first PELAB_RESULTS_ID_COLUMNS are the identity columns. */
-static void columns_init(columns *c) {
-    c->n = 0;
-    int len = pelab_results_header(c->buf, sizeof c->buf);
+/* The probe results header this build writes. */
+static int probe_header(columns *c) {
+    enum { CAP = 16384 };
+    c->buf = pelab_xmalloc(CAP);
+    int len = pelab_results_header(c->buf, CAP);
     PELAB_ASSERT(len > 0);
-    char *s = c->buf;
-    for (;;) {
+    int n = 1;
+    for (const char *p = c->buf; *p; p++) n += *p == ',';
+    c->name = pelab_xcalloc((size_t)n + 1, sizeof *c->name);
+    c->n = 0;
+    for (char *s = c->buf;;) {
         char *e = s + strcspn(s, ",\n");
         int last = *e != ',';
         *e = '\0';
-        PELAB_ASSERT(c->n < MAX_COLUMNS);
         c->name[c->n++] = s;
         if (last) break;
         s = e + 1;
     }
-    PELAB_ASSERT(c->n > PELAB_RESULTS_ID_COLUMNS);
+    return c->n;
+}
+
+/* Fill *c with the columns of the probe results header of this build. */
+static void columns_init(columns *c) {
+    memset(c, 0, sizeof *c);
+    probe_header(c);
+    pelab_results_layout l = pelab_results_layout_of(c->name, c->n);
+    c->n_id = l.n_id, c->status = l.status;
+    PELAB_ASSERT(c->n_id == PELAB_RESULTS_ID_COLUMNS && c->n > c->n_id);
+}
+
+/* Fill *c with the columns of results table t. A probe table (its identity
+ * columns are those of this build) also gets the probe metrics it lacks:
+ * a claim on a metric newer than the results is then a failing verdict
+ * ("has no column"), not an invalid claims file. */
+static void columns_of_table(columns *c, const pelab_table *t) {
+    memset(c, 0, sizeof *c);
+    columns probe;
+    columns_init(&probe);
+    pelab_results_layout l = pelab_table_layout(t);
+    int is_probe = l.n_id == probe.n_id;
+    for (int i = 0; i < l.n_id && is_probe; i++) is_probe = strcmp(t->cols[i], probe.name[i]) == 0;
+    c->name = pelab_xcalloc((size_t)t->n_cols + (size_t)probe.n + 1, sizeof *c->name);
+    for (int i = 0; i < t->n_cols; i++) c->name[c->n++] = t->cols[i];
+    if (is_probe) {
+        c->buf = probe.buf, probe.buf = NULL; /* the names below point into it */
+        for (int i = probe.n_id; i < probe.n; i++)
+            if (pelab_table_col(t, probe.name[i]) < 0) c->name[c->n++] = probe.name[i];
+    }
+    c->n_id = l.n_id, c->status = l.status;
+    free(probe.buf);
+    free(probe.name);
+}
+
+static void columns_free(columns *c) {
+    free(c->buf);
+    free(c->name);
+    memset(c, 0, sizeof *c);
 }
 
 /* Index of name among the columns, or -1. */
@@ -77,6 +118,15 @@ static int columns_find(const columns *c, const char *name) {
     for (int i = 0; i < c->n; i++)
         if (strcmp(c->name[i], name) == 0) return i;
     return -1;
+}
+
+/* "scheme, seq_len, ..." : the n identity column names, into buf. */
+static const char *id_list(char *buf, size_t cap, const char *const *names, int n) {
+    size_t o = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < n && o < cap; i++) o += (size_t)snprintf(buf + o, cap - o, "%s%s", i ? ", " : "", names[i]);
+    if (!n) snprintf(buf, cap, "none: the header has neither width nor status");
+    return buf;
 }
 
 /* ---- the schema walk's state ------------------------------------------------------ */
@@ -105,9 +155,9 @@ static int check_column(ctx *c, int line, int col, const char *name, const char 
         return pelab_yaml_fail_pos(&c->y, line, col, "%s: unknown column '%s'%s", what, q60(q, sizeof q, name),
                         sug[0] ? sug : "; the columns are those of results.csv (pelab metrics lists the metrics)");
     }
-    if (numeric && (i < PELAB_RESULTS_ID_COLUMNS || strcmp(name, "status") == 0))
+    if (numeric && (i < c->cols.n_id || i == c->cols.status))
         return pelab_yaml_fail_pos(&c->y, line, col, "%s: '%s' is not a metric column%s", what, name,
-                        i < PELAB_RESULTS_ID_COLUMNS ? " (it is an identity column)" : "");
+                        i < c->cols.n_id ? " (it is an identity column)" : "");
     return 0;
 }
 
@@ -220,9 +270,11 @@ static int parse_trend(ctx *c, pelab_claim *cl, const node *t) {
     copy_name(cl->metric, s);
     if (!(v = pelab_yaml_map_get(t, "over", NULL))) return pelab_yaml_fail_pos(&c->y, t->line, t->col, "trend needs over (e.g. over: seq_len)");
     if (pelab_yaml_get_scalar(&c->y, v, "over", &s) || check_column(c, v->line, v->col, s, "trend over", 0)) return -1;
-    if (columns_find(&c->cols, s) >= PELAB_RESULTS_ID_COLUMNS)
-        return pelab_yaml_fail_pos(&c->y, v->line, v->col, "trend over wants an identity column (seq_len, d_model, heads, ...), not '%s'",
-                        q60(q, sizeof q, s));
+    if (columns_find(&c->cols, s) >= c->cols.n_id) {
+        char ids[600];
+        return pelab_yaml_fail_pos(&c->y, v->line, v->col, "trend over wants an identity column (%s), not '%s'",
+                        id_list(ids, sizeof ids, c->cols.name, c->cols.n_id), q60(q, sizeof q, s));
+    }
     copy_name(cl->over, s);
     if (!(v = pelab_yaml_map_get(t, "direction", NULL)))
         return pelab_yaml_fail_pos(&c->y, t->line, t->col, "trend needs direction: increasing or decreasing");
@@ -281,9 +333,11 @@ static int parse_compare(ctx *c, pelab_claim *cl, const node *t) {
     for (int i = 0; i < cl->n_other; i++) {
         const node *ok = v->kids[2 * i], *ov = v->kids[2 * i + 1];
         if (check_column(c, ok->line, ok->col, ok->text, "other", 0)) return -1;
-        if (columns_find(&c->cols, ok->text) >= PELAB_RESULTS_ID_COLUMNS)
-            return pelab_yaml_fail_pos(&c->y, ok->line, ok->col, "other: '%s' is not an identity column (scheme, seq_len, d_model, heads, mask, projection, dtype, sentence)",
-                            q60(q, sizeof q, ok->text));
+        if (columns_find(&c->cols, ok->text) >= c->cols.n_id) {
+            char ids[600];
+            return pelab_yaml_fail_pos(&c->y, ok->line, ok->col, "other: '%s' is not an identity column (%s)",
+                            q60(q, sizeof q, ok->text), id_list(ids, sizeof ids, c->cols.name, c->cols.n_id));
+        }
         if (pelab_yaml_get_scalar(&c->y, ov, "a value of other", &s)) return -1;
         copy_name(cl->other[i].column, ok->text);
         cl->other[i].value = pelab_xstrdup(s);
@@ -389,21 +443,43 @@ static pelab_status load_doc(pelab_claims *cs, ctx *c, int parsed) {
     return PELAB_STATUS_OK;
 }
 
+/* The columns claims are checked against: those of results, or this
+ * build's probe header when results is NULL. */
+static void ctx_init(ctx *c, const pelab_table *results) {
+    memset(c, 0, sizeof *c);
+    if (results)
+        columns_of_table(&c->cols, results);
+    else
+        columns_init(&c->cols);
+}
+
+pelab_status pelab_claims_load_buffer_for(pelab_claims *cs, const char *text, size_t len, const char *display_path,
+                                          const pelab_table *results, pelab_error *err) {
+    ctx c;
+    memset(cs, 0, sizeof *cs);
+    ctx_init(&c, results);
+    pelab_status s =
+        load_doc(cs, &c, pelab_yaml_parse(&c.y, text, len, display_path ? display_path : "claims", &g_limits, err));
+    columns_free(&c.cols);
+    return s;
+}
+
+pelab_status pelab_claims_load_for(pelab_claims *cs, const char *path, const pelab_table *results, pelab_error *err) {
+    ctx c;
+    memset(cs, 0, sizeof *cs);
+    ctx_init(&c, results);
+    pelab_status s = load_doc(cs, &c, pelab_yaml_load_file(&c.y, path, "claims file", &g_limits, err));
+    columns_free(&c.cols);
+    return s;
+}
+
 pelab_status pelab_claims_load_buffer(pelab_claims *cs, const char *text, size_t len, const char *display_path,
                                       pelab_error *err) {
-    ctx c;
-    memset(&c, 0, sizeof c);
-    memset(cs, 0, sizeof *cs);
-    columns_init(&c.cols);
-    return load_doc(cs, &c, pelab_yaml_parse(&c.y, text, len, display_path ? display_path : "claims", &g_limits, err));
+    return pelab_claims_load_buffer_for(cs, text, len, display_path, NULL, err);
 }
 
 pelab_status pelab_claims_load(pelab_claims *cs, const char *path, pelab_error *err) {
-    ctx c;
-    memset(&c, 0, sizeof c);
-    memset(cs, 0, sizeof *cs);
-    columns_init(&c.cols);
-    return load_doc(cs, &c, pelab_yaml_load_file(&c.y, path, "claims file", &g_limits, err));
+    return pelab_claims_load_for(cs, path, NULL, err);
 }
 
 /* ---- evaluation ------------------------------------------------------------------ */
@@ -452,22 +528,20 @@ static void filter_str(char *buf, size_t cap, const pelab_claim_filter *f) {
 typedef struct evalctx {
     const pelab_claim *cl;
     const pelab_table *t;
-    int id_col[PELAB_RESULTS_ID_COLUMNS]; /* identity columns in t, -1 when missing */
-    const char *id_name[PELAB_RESULTS_ID_COLUMNS];
+    int n_id;            /* t's identity columns are 0 .. n_id - 1 (its layout) */
     int metric, status;
-    columns cols;
 } evalctx;
 
-/* "scheme=index seq_len=8 ..." for row r (empty identity fields left out),
- * leaving out column `skip` (-1 for none). */
+/* "scheme=index seq_len=8 ..." for row r: its identity columns (empty
+ * fields left out), leaving out column `skip` (-1 for none). */
 static const char *row_str(char *buf, size_t cap, const evalctx *e, size_t r, int skip) {
     size_t o = 0;
     buf[0] = '\0';
-    for (int i = 0; i < PELAB_RESULTS_ID_COLUMNS && o < cap; i++) {
-        if (e->id_col[i] < 0 || e->id_col[i] == skip) continue;
-        const char *s = pelab_table_get(e->t, r, e->id_col[i]);
+    for (int i = 0; i < e->n_id && o < cap; i++) {
+        if (i == skip) continue;
+        const char *s = pelab_table_get(e->t, r, i);
         if (!s[0]) continue;
-        o += (size_t)snprintf(buf + o, cap - o, "%s%s=%s", o ? " " : "", e->id_name[i], s);
+        o += (size_t)snprintf(buf + o, cap - o, "%s%s=%s", o ? " " : "", e->t->cols[i], s);
     }
     return buf;
 }
@@ -554,12 +628,12 @@ static void eval_expect(pelab_claim_verdict *v, const evalctx *e, const size_t *
 static void row_key(char *buf, size_t cap, const evalctx *e, size_t r, int skip, int subst) {
     size_t o = 0;
     buf[0] = '\0';
-    for (int i = 0; i < PELAB_RESULTS_ID_COLUMNS && o < cap; i++) {
-        if (e->id_col[i] < 0 || e->id_col[i] == skip) continue;
-        const char *s = pelab_table_get(e->t, r, e->id_col[i]);
+    for (int i = 0; i < e->n_id && o < cap; i++) {
+        if (i == skip) continue;
+        const char *s = pelab_table_get(e->t, r, i);
         if (subst)
             for (int k = 0; k < e->cl->n_other; k++)
-                if (strcmp(e->cl->other[k].column, e->id_name[i]) == 0) s = e->cl->other[k].value;
+                if (strcmp(e->cl->other[k].column, e->t->cols[i]) == 0) s = e->cl->other[k].value;
         o += (size_t)snprintf(buf + o, cap - o, "%s\x1f", s);
     }
 }
@@ -788,11 +862,7 @@ void pelab_claim_eval(pelab_claim_verdict *v, const pelab_claim *cl, const pelab
     memset(v, 0, sizeof *v);
     memset(&e, 0, sizeof e);
     e.cl = cl, e.t = t;
-    columns_init(&e.cols);
-    for (int i = 0; i < PELAB_RESULTS_ID_COLUMNS; i++) {
-        e.id_name[i] = e.cols.name[i];
-        e.id_col[i] = pelab_table_col(t, e.cols.name[i]);
-    }
+    e.n_id = pelab_table_layout(t).n_id;
     e.status = pelab_table_col(t, "status");
     e.metric = pelab_table_col(t, cl->metric);
     /* every column the claim names must be in the table */
@@ -809,6 +879,19 @@ void pelab_claim_eval(pelab_claim_verdict *v, const pelab_claim *cl, const pelab
     for (int i = 0; i < cl->n_other; i++)
         if (pelab_table_col(t, cl->other[i].column) < 0) {
             say(v, 0, "%s has no column '%s'", t->path, cl->other[i].column);
+            return;
+        }
+    /* over and other must be identity columns of this table (the claims may
+     * have been checked against another header) */
+    const char *ident[64];
+    int n_ident = 0;
+    if (cl->kind == PELAB_CLAIM_TREND) ident[n_ident++] = cl->over;
+    for (int i = 0; i < cl->n_other && n_ident < 64; i++) ident[n_ident++] = cl->other[i].column;
+    for (int i = 0; i < n_ident; i++)
+        if (pelab_table_col(t, ident[i]) >= e.n_id) {
+            char ids[600];
+            say(v, 0, "'%s' is not an identity column of %s (those are: %s)", ident[i], t->path,
+                id_list(ids, sizeof ids, (const char *const *)t->cols, e.n_id));
             return;
         }
     int *wcol = pelab_xmalloc(((size_t)cl->n_where + 1) * sizeof *wcol);
@@ -854,12 +937,17 @@ pelab_status pelab_check_run(pelab_check *ck, const char *experiment, const char
     memset(ck, 0, sizeof *ck);
     resolve(ck->claims_path, sizeof ck->claims_path, experiment, "claims.yaml");
     resolve(ck->results_path, sizeof ck->results_path, results, "results.csv");
-    pelab_status s = pelab_claims_load(&ck->claims, ck->claims_path, err);
-    if (s) {
-        pelab_check_free(ck);
-        return s;
+    /* the claims are checked against the columns of the results they are
+     * about; when those cannot be read, against this build's probe header,
+     * so that an invalid claims file is still said first */
+    pelab_error table_err;
+    pelab_status ts = pelab_table_read(&ck->table, ck->results_path, &table_err);
+    pelab_status s = pelab_claims_load_for(&ck->claims, ck->claims_path, ts ? NULL : &ck->table, err);
+    if (!s && ts) {
+        *err = table_err;
+        s = ts;
     }
-    if ((s = pelab_table_read(&ck->table, ck->results_path, err))) {
+    if (s) {
         pelab_check_free(ck);
         return s;
     }

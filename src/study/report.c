@@ -33,7 +33,9 @@
 #include "pelab/lab/metrics.h"
 #include "pelab/lab/results.h"
 #include "pelab/lab/sweep.h"
+#include "pelab/run/job.h"
 #include "pelab/study/claims.h"
+#include "pelab/train/train.h"
 
 /* ---- strings: the one builder of base/strbuf.h ------------------------------------- */
 
@@ -492,29 +494,38 @@ static int make_figures(figure **figs, const char *dir, const char *scripts, con
 
 /* ---- slices and the tables ----------------------------------------------------------------- */
 
-/* The axes a slice fixes, in the order plot.sh nests them. */
-static const char *const g_axes[] = {"d_model", "heads", "mask", "projection", "dtype"};
-#define N_AXES 5
+/* The axes a slice fixes, in the order plot.sh nests them: the identity
+ * columns (the one rule, pelab_table_layout: those before width) but
+ * scheme, sentence and the length a table runs along (probe: seq_len;
+ * train: eval_len). Probe: d_model, heads, mask, projection, dtype; train:
+ * task, d_model, ..., dtype and every other key. */
+#define MAX_AXES 64
 #define MAX_VALUES 64
 #define MAX_SLICES 1024
 
 typedef struct slicing {
-    int col[N_AXES];                 /* table column, or -1                   */
-    int n_values[N_AXES];
-    const char *values[N_AXES][MAX_VALUES];
+    int n_axes;
+    int col[MAX_AXES];               /* table column                          */
+    int n_values[MAX_AXES];
+    const char *values[MAX_AXES][MAX_VALUES];
     int n_slices;
-    int pick[MAX_SLICES][N_AXES];    /* value index of each axis              */
+    int pick[MAX_SLICES][MAX_AXES];  /* value index of each axis              */
 } slicing;
 
 /* The slices of table t: every combination of the values (in order of
  * first appearance) of the axes that take several, outermost first. */
 static void slices_of(slicing *sl, const pelab_table *t) {
     memset(sl, 0, sizeof *sl);
-    for (int a = 0; a < N_AXES; a++) {
-        sl->col[a] = pelab_table_col(t, g_axes[a]);
-        if (sl->col[a] < 0) continue;
+    const int n_id = pelab_table_layout(t).n_id;
+    for (int c = 0; c < n_id && sl->n_axes < MAX_AXES; c++) {
+        const char *name = t->cols[c];
+        if (strcmp(name, "scheme") == 0 || strcmp(name, "sentence") == 0 || strcmp(name, "seq_len") == 0 ||
+            strcmp(name, "eval_len") == 0)
+            continue;
+        int a = sl->n_axes++;
+        sl->col[a] = c;
         for (size_t r = 0; r < t->n_rows; r++) {
-            const char *v = pelab_table_get(t, r, sl->col[a]);
+            const char *v = pelab_table_get(t, r, c);
             int k = 0;
             while (k < sl->n_values[a] && strcmp(sl->values[a][k], v) != 0) k++;
             if (k == sl->n_values[a] && k < MAX_VALUES) sl->values[a][sl->n_values[a]++] = v;
@@ -522,36 +533,44 @@ static void slices_of(slicing *sl, const pelab_table *t) {
     }
     sl->n_slices = 1;
     memset(sl->pick[0], 0, sizeof sl->pick[0]);
-    for (int a = 0; a < N_AXES; a++) {
+    for (int a = 0; a < sl->n_axes; a++) {
         if (sl->n_values[a] < 2) continue;
         int old = sl->n_slices, next = 0;
-        int (*np)[N_AXES] = pelab_xmalloc(sizeof(int[MAX_SLICES][N_AXES]));
+        int (*np)[MAX_AXES] = pelab_xmalloc(sizeof(int[MAX_SLICES][MAX_AXES]));
         for (int s = 0; s < old; s++)
             for (int v = 0; v < sl->n_values[a] && next < MAX_SLICES; v++) {
                 memcpy(np[next], sl->pick[s], sizeof np[next]);
                 np[next++][a] = v;
             }
-        memcpy(sl->pick, np, sizeof(int[MAX_SLICES][N_AXES]));
+        memcpy(sl->pick, np, sizeof(int[MAX_SLICES][MAX_AXES]));
         free(np);
         sl->n_slices = next;
     }
 }
 
 /* "d_model=16, mask=causal" of slice s: the axes with several values. */
-static void slice_name(char *buf, size_t cap, const slicing *sl, int s) {
+static void slice_name(char *buf, size_t cap, const pelab_table *t, const slicing *sl, int s) {
     size_t o = 0;
     buf[0] = '\0';
-    for (int a = 0; a < N_AXES && o < cap; a++)
+    for (int a = 0; a < sl->n_axes && o < cap; a++)
         if (sl->n_values[a] > 1)
-            o += (size_t)snprintf(buf + o, cap - o, "%s%s=%s", o ? ", " : "", g_axes[a], sl->values[a][sl->pick[s][a]]);
+            o += (size_t)snprintf(buf + o, cap - o, "%s%s=%s", o ? ", " : "", t->cols[sl->col[a]],
+                                  sl->values[a][sl->pick[s][a]]);
 }
 
 /* Whether row r is in slice s. */
 static int in_slice(const pelab_table *t, const slicing *sl, int s, size_t r) {
-    for (int a = 0; a < N_AXES; a++)
+    for (int a = 0; a < sl->n_axes; a++)
         if (sl->n_values[a] > 1 && strcmp(pelab_table_get(t, r, sl->col[a]), sl->values[a][sl->pick[s][a]]) != 0)
             return 0;
     return 1;
+}
+
+/* Whether t holds training results: its identity columns end in eval_len
+ * and have no seq_len (pelab/train/train.h). */
+static int is_train_table(const pelab_table *t) {
+    const int n_id = pelab_table_layout(t).n_id, e = pelab_table_col(t, "eval_len"), q = pelab_table_col(t, "seq_len");
+    return e >= 0 && e < n_id && !(q >= 0 && q < n_id);
 }
 
 /* A metric mean of row r and its _std as "m ± s" (4 and 2 significant
@@ -666,6 +685,157 @@ static void write_slice_tables(sbuf *b, const pelab_table *t, const slicing *sl,
     free(best);
 }
 
+/* ---- the tables of training results -------------------------------------------------------- */
+
+/* The training metrics that are measured at each evaluation length (the
+ * rest of the registry, pelab_train_metric_defs, are of the whole training
+ * run: the same in every row of a cell). scripts/plot.sh draws these. */
+static int train_metric_per_length(const char *name) {
+    return strcmp(name, "eval_acc") == 0 || strcmp(name, "eval_loss") == 0 || strcmp(name, "logit_max_abs") == 0;
+}
+
+/* The metric columns of t (after status, each NAME with NAME_std) in the
+ * order of the training registry, then any others in column order; those
+ * of one family: per_length 1 (at each eval_len) or 0 (of the run). */
+static int train_metrics_of(int *cols, int max, const pelab_table *t, int per_length) {
+    int n = 0, count = 0;
+    const pelab_train_metric_def *m = pelab_train_metric_defs(&count);
+    const int first = pelab_table_layout(t).first_metric;
+    char name_std[160];
+    for (int k = 0; k < count && n < max; k++) {
+        int c = pelab_table_col(t, m[k].name);
+        snprintf(name_std, sizeof name_std, "%s_std", m[k].name);
+        if (c >= first && pelab_table_col(t, name_std) >= 0 && train_metric_per_length(m[k].name) == per_length)
+            cols[n++] = c;
+    }
+    for (int c = first; c < t->n_cols && n < max && !per_length; c++) {
+        size_t len = strlen(t->cols[c]);
+        if (len > 4 && strcmp(t->cols[c] + len - 4, "_std") == 0) continue;
+        snprintf(name_std, sizeof name_std, "%s_std", t->cols[c]);
+        if (pelab_table_col(t, name_std) < 0) continue;
+        int known = 0;
+        for (int k = 0; k < count && !known; k++) known = strcmp(m[k].name, t->cols[c]) == 0;
+        if (!known) cols[n++] = c;
+    }
+    return n;
+}
+
+/* The table's identity columns that take several values over all of t
+ * (the key columns a reader tells rows apart by), but scheme and eval_len. */
+static int varying_keys(int *cols, int max, const pelab_table *t) {
+    const int n_id = pelab_table_layout(t).n_id;
+    int n = 0;
+    for (int c = 0; c < n_id && n < max; c++) {
+        if (strcmp(t->cols[c], "scheme") == 0 || strcmp(t->cols[c], "eval_len") == 0) continue;
+        for (size_t r = 1; r < t->n_rows; r++)
+            if (strcmp(pelab_table_get(t, r, c), pelab_table_get(t, 0, c)) != 0) {
+                cols[n++] = c;
+                break;
+            }
+    }
+    return n;
+}
+
+/* One table: a header of scheme, the varying keys, [eval_len,] metrics;
+ * then the rows. */
+static void train_table(sbuf *b, const pelab_table *t, const char *title, const size_t *rows, int n_rows,
+                        const int *keys, int n_keys, int with_len, const int *mcols, int n_m) {
+    const int sc = pelab_table_col(t, "scheme"), ec = pelab_table_col(t, "eval_len");
+    sb_printf(b, "**%s**\n\n| scheme |", title);
+    for (int k = 0; k < n_keys; k++) sb_printf(b, " %s |", t->cols[keys[k]]);
+    if (with_len) sb_puts(b, " eval_len |");
+    for (int k = 0; k < n_m; k++) sb_printf(b, " %s |", t->cols[mcols[k]]);
+    sb_puts(b, "\n| --- |");
+    for (int k = 0; k < n_keys; k++) sb_puts(b, " --- |");
+    if (with_len) sb_puts(b, " ---: |");
+    for (int k = 0; k < n_m; k++) sb_puts(b, " ---: |");
+    sb_puts(b, "\n");
+    for (int i = 0; i < n_rows; i++) {
+        sb_puts(b, "| ");
+        sb_md(b, pelab_table_get(t, rows[i], sc));
+        sb_puts(b, " |");
+        for (int k = 0; k < n_keys; k++) {
+            sb_puts(b, " ");
+            sb_md(b, pelab_table_get(t, rows[i], keys[k]));
+            sb_puts(b, " |");
+        }
+        if (with_len) sb_printf(b, " %s |", pelab_table_get(t, rows[i], ec));
+        for (int k = 0; k < n_m; k++) {
+            char name_std[160], cell[128];
+            snprintf(name_std, sizeof name_std, "%s_std", t->cols[mcols[k]]);
+            fmt_cell(cell, sizeof cell, t, rows[i], mcols[k], pelab_table_col(t, name_std));
+            sb_puts(b, " ");
+            sb_md(b, cell);
+            sb_puts(b, " |");
+        }
+        sb_puts(b, "\n");
+    }
+    sb_puts(b, "\n");
+}
+
+/* Whether rows a and b of t belong to one cell: equal identity but for
+ * eval_len. */
+static int same_cell(const pelab_table *t, size_t a, size_t b, int n_id, int ec) {
+    for (int c = 0; c < n_id; c++)
+        if (c != ec && strcmp(pelab_table_get(t, a, c), pelab_table_get(t, b, c)) != 0) return 0;
+    return 1;
+}
+
+/* The tables of slice s of training results: "evaluation", one row per
+ * scheme and eval_len (the metrics measured there); "training", one row
+ * per trained cell (the metrics of the whole run); then the rows that did
+ * not run. Both list the key columns that vary in the results. */
+static void write_train_slice_tables(sbuf *b, const pelab_table *t, const slicing *sl, int s) {
+    const int st = pelab_table_col(t, "status"), sc = pelab_table_col(t, "scheme"), ec = pelab_table_col(t, "eval_len");
+    const int n_id = pelab_table_layout(t).n_id;
+    if (st < 0 || sc < 0 || ec < 0) return;
+    size_t *rows = pelab_xmalloc((t->n_rows + 1) * sizeof *rows), *cells = pelab_xmalloc((t->n_rows + 1) * sizeof *cells);
+    int n = 0, n_cells = 0, skipped = 0;
+    for (size_t r = 0; r < t->n_rows; r++) {
+        if (!in_slice(t, sl, s, r)) continue;
+        if (strcmp(pelab_table_get(t, r, st), "ok") != 0) {
+            skipped++;
+            continue;
+        }
+        rows[n++] = r;
+        int k = 0;
+        while (k < n_cells && !same_cell(t, cells[k], r, n_id, ec)) k++;
+        if (k == n_cells) cells[n_cells++] = r;
+    }
+    int keys[MAX_AXES], mcols[64];
+    const int n_keys = varying_keys(keys, MAX_AXES, t);
+    if (!n) {
+        sb_puts(b, "No cell of this slice ran (status ok).\n\n");
+    } else {
+        sb_puts(b, "Mean ± standard deviation over trials, — where a metric is undefined.\n\n");
+        int n_m = train_metrics_of(mcols, 64, t, 1);
+        if (n_m) train_table(b, t, "evaluation (at each evaluation length)", rows, n, keys, n_keys, 1, mcols, n_m);
+        n_m = train_metrics_of(mcols, 64, t, 0);
+        if (n_m) train_table(b, t, "training (of the whole run: one row per trained model)", cells, n_cells, keys, n_keys, 0, mcols, n_m);
+    }
+    if (skipped) {
+        sb_printf(b, "%d row%s of this slice did not run:\n\n", skipped, skipped == 1 ? "" : "s");
+        int shown = 0;
+        for (size_t r = 0; r < t->n_rows && shown < 20; r++) {
+            if (!in_slice(t, sl, s, r) || strcmp(pelab_table_get(t, r, st), "ok") == 0) continue;
+            sb_puts(b, "- ");
+            sb_md(b, pelab_table_get(t, r, sc));
+            for (int k = 0; k < n_keys; k++) {
+                sb_printf(b, " %s=", t->cols[keys[k]]);
+                sb_md(b, pelab_table_get(t, r, keys[k]));
+            }
+            sb_printf(b, " at eval_len = %s: ", pelab_table_get(t, r, ec));
+            sb_md(b, pelab_table_get(t, r, st));
+            sb_puts(b, "\n");
+            shown++;
+        }
+        if (skipped > shown) sb_printf(b, "- … and %d more\n", skipped - shown);
+        sb_puts(b, "\n");
+    }
+    free(rows);
+    free(cells);
+}
+
 /* ---- which config ran --------------------------------------------------------------------- */
 
 /* Load the config among EXPERIMENT/ci.yaml, EXPERIMENT/full.yaml and the
@@ -689,6 +859,30 @@ static int find_config(pelab_config *cfg, char *size, size_t size_cap, const cha
             return 1;
         }
         pelab_config_free(cfg);
+    }
+    return 0;
+}
+
+/* Which of EXPERIMENT/ci.yaml and EXPERIMENT/full.yaml (a config of any
+ * kind: probe or train, loaded as a job) has the manifest's config hash:
+ * 1 with size "ci" or "full", 0 when neither. */
+static int find_size(char *size, size_t size_cap, const char *experiment, const char *hash_hex) {
+    if (!experiment || !hash_hex[0]) return 0;
+    const uint64_t want = strtoull(hash_hex, NULL, 16);
+    for (int k = 0; k < 2; k++) {
+        const char *label = k == 0 ? "ci" : "full";
+        char path[4400];
+        snprintf(path, sizeof path, "%s%s%s.yaml", experiment, experiment[strlen(experiment) - 1] == '/' ? "" : "/",
+                 label);
+        pelab_job job;
+        pelab_error err;
+        if (access(path, R_OK) != 0 || pelab_job_load(&job, path, &err)) continue;
+        const int match = job.hash == want;
+        pelab_job_free(&job);
+        if (match) {
+            snprintf(size, size_cap, "%s", label);
+            return 1;
+        }
     }
     return 0;
 }
@@ -907,23 +1101,28 @@ static void write_figures(sbuf *b, const report *rp) {
 
 static void write_tables(sbuf *b, const report *rp) {
     const pelab_table *t = rp->table;
+    const int train = t && is_train_table(t);
+    const char *heading = train ? "## Every metric at each evaluation length" : "## Every metric at the largest sequence length";
     if (!t || !t->n_rows) {
-        sb_puts(b, "## Every metric at the largest sequence length\n\nThe results have no rows yet.\n\n");
+        sb_printf(b, "%s\n\nThe results have no rows yet.\n\n", heading);
         return;
     }
     slicing *sl = pelab_xmalloc(sizeof *sl);
     slices_of(sl, t);
-    sb_puts(b, "## Every metric at the largest sequence length\n\n");
+    sb_printf(b, "%s\n\n", heading);
     if (sl->n_slices > 1) sb_printf(b, "One set of tables per slice (%d slices).\n\n", sl->n_slices);
     for (int s = 0; s < sl->n_slices; s++) {
         char name[512];
-        slice_name(name, sizeof name, sl, s);
+        slice_name(name, sizeof name, t, sl, s);
         if (sl->n_slices > 1) {
             sb_printf(b, "<details%s>\n<summary>Slice %d of %d: ", s == 0 ? " open" : "", s + 1, sl->n_slices);
             sb_html(b, name);
             sb_puts(b, "</summary>\n\n");
         }
-        write_slice_tables(b, t, sl, s, rp->sweep_max_n);
+        if (train)
+            write_train_slice_tables(b, t, sl, s);
+        else
+            write_slice_tables(b, t, sl, s, rp->sweep_max_n);
         if (sl->n_slices > 1) sb_puts(b, "</details>\n\n");
     }
     free(sl);
@@ -1006,6 +1205,12 @@ static void make_heatmaps(report *rp) {
     snprintf(path, sizeof path, "%s/heatmap.args", opt->experiment);
     char *text = slurp(path);
     if (!text) return;
+    if (rp->table && is_train_table(rp->table)) {
+        snprintf(rp->heat_note, sizeof rp->heat_note,
+                 "No heatmaps: heatmap.args draws cells of a probe config, and these are training results.");
+        free(text);
+        return;
+    }
     pelab_config cfg;
     char size[16];
     if (!find_config(&cfg, size, sizeof size, opt->experiment, rp->manifest[M_CONFIG_PATH], rp->manifest[M_HASH])) {
@@ -1084,14 +1289,11 @@ pelab_status pelab_report_write(pelab_report_summary *sum, const pelab_report_op
     /* which of the experiment's configs ran */
     snprintf(rp->size, sizeof rp->size, "?");
     if (opt->experiment && rp->manifest[M_HASH][0]) {
-        pelab_config cfg;
         char size[16];
-        if (find_config(&cfg, size, sizeof size, opt->experiment, NULL, rp->manifest[M_HASH])) {
+        if (find_size(size, sizeof size, opt->experiment, rp->manifest[M_HASH]))
             snprintf(rp->size, sizeof rp->size, "%s", size);
-            pelab_config_free(&cfg);
-        } else {
+        else
             rp->size[0] = '\0';
-        }
     }
 
     if (opt->scripts) {

@@ -3,7 +3,8 @@
 # experiment at CI size (banner-free, labelled as CI size, verdicts, every
 # slice, heatmaps), of an interrupted run (banner with the resume command),
 # without gnuplot and without figures; the HTML parses and every <img>
-# exists; plot.sh's options; the heatmap command's files and errors.
+# exists; plot.sh's options; the heatmap command's files and errors; a tiny
+# training sweep checked, reported and plotted like a probe sweep.
 source "$(dirname "$0")/lib.bash"
 exp=$SRC/experiments/order-blindness
 have_gnuplot=0
@@ -144,6 +145,98 @@ if [ $have_gnuplot = 1 ]; then
   check "the report draws every slice (4 of order-blindness)" test "$(grep -c '^<summary>Slice [0-9] of 4: ' "$TMP/r/report.md")" -ge 4
   check "the report has heatmap rows (order-blindness/heatmap.args)" test "$(grep -c '](heatmaps/row[0-9]*-' "$TMP/r/report.md")" -eq "$(grep -c '^--' "$exp/heatmap.args")"
 fi
+
+# --- training results: check, report and plot.sh as for probe results ---------------------------
+cat >"$TMP/train.yaml" <<'EOF'
+name: tiny-train
+seed: 1
+trials: 2
+model: {layers: 1}
+train:
+  task: majority
+  steps: 20
+  batch: 4
+  lengths: {from: 4, to: 6}
+  eval_lengths: [6, 12]
+  eval_samples: 16
+  curve_every: 5
+sweep:
+  scheme: [none, rope]
+  mask: [none, causal]
+  d_model: 8
+  heads: 2
+EOF
+expect_exit 0 "run a tiny training sweep" "$PELAB" run "$TMP/train.yaml" --out "$TMP/tr" --quiet
+check "the training run wrote curves.csv" test -s "$TMP/tr/curves.csv"
+mkdir -p "$TMP/trexp"
+cat >"$TMP/trexp/claims.yaml" <<'EOF'
+- claim: accuracy is a fraction at every evaluation length
+  where: {eval_len: [6, 12]}
+  expect: eval_acc <= 1
+- claim: the model is as wide at every length
+  trend: {metric: width, over: eval_len, direction: increasing, max_ratio: 1}
+- claim: rope and no encoding are within one of each other
+  where: {scheme: rope}
+  compare: {metric: eval_acc, op: "~=", other: {scheme: none}, atol: 1}
+EOF
+expect_exit 0 "check on training results: every claim holds" "$PELAB" check "$TMP/trexp" "$TMP/tr"
+check "check: 3 of 3 hold" grep -q '^pelab: 3 of 3 claims hold' "$TMP/out"
+check "check: the trend is per scheme and mask, over eval_len" grep -q '^holds: the model is as wide at every length (4 groups, eval_len 6..12, each increasing' "$TMP/out"
+check "check: compare names the partner by scheme" grep -q '^holds: rope and no encoding .*(scheme=none' "$TMP/out"
+cat >"$TMP/trfail.yaml" <<'EOF'
+- claim: perfect beyond the training lengths
+  where: {eval_len: 12, mask: causal}
+  expect: eval_acc > 1
+EOF
+expect_exit 1 "check on training results: a failing claim" "$PELAB" check "$TMP/trfail.yaml" "$TMP/tr"
+check "FAILS names the row by the training key and eval_len" \
+  grep -qE '^FAILS: perfect beyond the training lengths: 2 of 2 rows fail; worst: eval_acc = [0-9.e+-]+ at scheme=(none|rope) task=majority d_model=8 heads=2 layers=1 norm=pre init=probe mask=causal optimizer=adamw lr=[0-9.e+-]+ clip=0 batch=4 steps=20 dtype=f32 eval_len=12 \(wants > 1\)' "$TMP/out"
+printf '%s\n' '- claim: x' '  expect: order_token_dist < 1' >"$TMP/trbad1.yaml"
+expect_exit 2 "check: a probe metric is not a column of training results" "$PELAB" check "$TMP/trbad1.yaml" "$TMP/tr"
+check "... located, with the column" grep -q "trbad1.yaml:2:11: expect: unknown column 'order_token_dist'" "$TMP/err"
+printf '%s\n' '- claim: x' '  compare: {metric: eval_acc, op: ">", other: {width: 8}}' >"$TMP/trbad2.yaml"
+expect_exit 2 "check: other must be an identity column" "$PELAB" check "$TMP/trbad2.yaml" "$TMP/tr"
+check "... listing the training identity columns" grep -q "other: 'width' is not an identity column (scheme, task, d_model, heads, layers, norm, init, mask, optimizer, lr, clip, batch, steps, dtype, eval_len)" "$TMP/err"
+
+if [ $have_gnuplot = 1 ]; then
+  expect_exit 0 "report of training results with figures" "$PELAB" report "$TMP/tr" "$TMP/trexp"
+  check "training figures: evaluation and curves for each of 2 slices" test "$(wc -l <"$TMP/tr/figures/index.tsv")" -eq 4
+  for f in evaluation-masknone evaluation-maskcausal curves-masknone curves-maskcausal; do
+    check "training figure $f.png is a PNG" sh -c "head -c 8 '$TMP/tr/figures/$f.png' | od -c | grep -q 'P   N   G'"
+  done
+  check "md shows the evaluation figure" grep -q '](figures/evaluation-masknone.png)' "$TMP/tr/report.md"
+  check "md shows the curves figure" grep -q '^### curves — mask=causal' "$TMP/tr/report.md"
+  check "the curves say they are the mean over the trials" grep -q 'Training curves from curves.csv: at each step the mean over the 2 trials' "$TMP/tr/report.md"
+  check "the evaluation caption names the training lengths" grep -q 'it was trained on lengths 4 to 6' "$TMP/tr/report.md"
+  check "evaluation panels: eval_acc, eval_loss, logit_max_abs" sh -c "grep -q '<title>rope</title>' '$TMP/tr/figures/evaluation-masknone.svg' && grep -q 'eval_acc' '$TMP/tr/figures/evaluation-masknone.svg' && grep -q 'logit_max_abs' '$TMP/tr/figures/evaluation-masknone.svg'"
+  check "rope has its registry colour in training figures too" \
+    test "$(key_colour rope "$TMP/tr/figures/curves-masknone.svg")" = "$(key_colour rope "$TMP/r/figures/$ob")"
+  check "training report html parses and every image exists" render_check "$TMP/tr/report.html"
+  cp -r "$TMP/tr" "$TMP/tr-nocurves" && rm -rf "$TMP/tr-nocurves/curves.csv" "$TMP/tr-nocurves/figures"
+  expect_exit 0 "plot.sh on training results without curves.csv" bash "$SRC/scripts/plot.sh" "$TMP/tr-nocurves" --all
+  check "... draws the evaluation figures alone" test "$(cut -f1 "$TMP/tr-nocurves/figures/index.tsv" | sort -u)" = "evaluation"
+  expect_exit 0 "plot.sh --x d_model on training results" bash "$SRC/scripts/plot.sh" "$TMP/tr" "$TMP/trx" --x d_model --format svg
+  check "--x d_model: eval_len is then a slice axis" grep -q 'eval_len=6' "$TMP/trx/index.tsv"
+  expect_exit 2 "plot.sh --x on a training key that is not a number" bash "$SRC/scripts/plot.sh" "$TMP/tr" "$TMP/trx" --x task
+else
+  expect_exit 0 "report of training results (no gnuplot)" "$PELAB" report "$TMP/tr" "$TMP/trexp"
+fi
+check "training report: the verdicts" grep -q '^## Claims: 3 of 3 hold' "$TMP/tr/report.md"
+check "training report: a complete run has no banner" sh -c "! grep -q 'class=\"banner' '$TMP/tr/report.md'"
+check "training report: the tables heading" grep -q '^## Every metric at each evaluation length' "$TMP/tr/report.md"
+check "training report: tables per slice (2 masks)" test "$(grep -c '^<summary>Slice [12] of 2: mask=' "$TMP/tr/report.md")" -ge 2
+check "training report: evaluation table lists the varying key and eval_len" grep -q '^| scheme | mask | eval_len | eval_acc | eval_loss | logit_max_abs |$' "$TMP/tr/report.md"
+check "training report: a row per scheme and eval_len with mean ± std" grep -qE '^\| rope \| causal \| 12 \| [0-9.e+-]+[^|]*±[^|]* \|' "$TMP/tr/report.md"
+check "training report: training table, one row per model" test "$(grep -c '^| \(none\|rope\) | \(none\|causal\) | [0-9.e+-]' "$TMP/tr/report.md")" -eq 12
+check "training report: the training metrics" grep -q '^| scheme | mask | train_loss | train_acc | grad_norm_max | grad_norm_median | diverged | diverged_step | steps_to_fit | time_s |$' "$TMP/tr/report.md"
+# without gnuplot, and interrupted
+cp -r "$TMP/tr" "$TMP/tr2" && rm -rf "$TMP/tr2/figures" "$TMP/tr2/report.md" "$TMP/tr2/report.html"
+sed -i 's/"status": "complete"/"status": "interrupted"/' "$TMP/tr2/manifest.json"
+expect_exit 0 "report of interrupted training results without gnuplot" env PATH="$TMP/bin" "$PELAB" report "$TMP/tr2" "$TMP/trexp"
+check "training, no gnuplot: says why there are no figures" grep -q 'No figures: gnuplot is not installed' "$TMP/tr2/report.md"
+check "training, interrupted: the banner and the resume command" sh -c "grep -q '<div class=\"banner interrupted\">' '$TMP/tr2/report.md' && grep -q '^pelab run .*train.yaml --out $TMP/tr2 --resume' '$TMP/tr2/report.md'"
+check "training, no gnuplot: still the tables" grep -q '^| scheme | mask | eval_len | eval_acc |' "$TMP/tr2/report.md"
+check "training, no gnuplot: html parses" render_check "$TMP/tr2/report.html"
 
 # --- pelab heatmap ------------------------------------------------------------------------------
 expect_exit 0 "heatmap of attention" "$PELAB" heatmap "$TMP/tiny.yaml" --out "$TMP/hm" --scheme rope,index --seq-len 12

@@ -1,6 +1,7 @@
 /* pelab/io/table.h — a CSV file with a header, read into rows of strings.
  *
- * Small and general: it knows nothing of pelab's columns. Fields may be
+ * Small and general: the reader knows nothing of pelab's columns (only
+ * pelab_results_layout below states the rule of results.csv). Fields may be
  * quoted ("a,b", "say ""hi""") as RFC 4180 allows; lines end in LF or CRLF;
  * a missing newline at the end of the file is fine. Every row must have as
  * many fields as the header. An empty field is kept as "" and reads as an
@@ -57,6 +58,33 @@ const char *pelab_table_get(const pelab_table *t, size_t row, int col);
  * NUM_EMPTY (undefined) or NUM_BAD with *out = NaN. */
 pelab_table_num pelab_table_number(const pelab_table *t, size_t row, int col, double *out);
 
+/* ---- results.csv: the one rule for its columns ------------------------------
+ *
+ * Every kind of pelab results.csv (probe sweeps, training sweeps) is laid
+ * out the same way:
+ *
+ *   IDENTITY...,width,trials,status,METRIC,METRIC_std,...
+ *
+ * The identity columns are those before `width`: they name the cell a row
+ * belongs to (probe: scheme,seq_len,d_model,heads,mask,projection,dtype,
+ * sentence; train: the config's key columns, then eval_len). The metric
+ * columns are those after `status`. width and trials are numbers that are
+ * neither: a claim may test them, a report's tables leave them out. A table
+ * without `width` (made by hand, or cut by a tool) has as identity columns
+ * those before `status`; without either, none. */
+typedef struct pelab_results_layout {
+    int n_id;         /* the identity columns are 0 .. n_id - 1                */
+    int width;        /* the column `width`, or -1                              */
+    int status;       /* the column `status`, or -1                             */
+    int first_metric; /* status + 1; n_id when there is no status               */
+} pelab_results_layout;
+
+/* The layout of a header of n_cols names (a table's cols, or a header this
+ * build writes, split). */
+pelab_results_layout pelab_results_layout_of(const char *const *cols, int n_cols);
+
+/* The same for table t. */
+pelab_results_layout pelab_table_layout(const pelab_table *t);
 
 /* A file of numbers without a header (pelab's inputs: one token a row):
  * comma-separated finite decimal numbers, spaces around them allowed, LF or

@@ -50,7 +50,28 @@
  * The file is parsed with libyaml; every error is "FILE:LINE:COL: message"
  * (PELAB_STATUS_CONFIG, exit 2): unknown keys and column names with the
  * nearest known name, bad operators and numbers, missing or doubled checks.
- * Column names are checked against the results.csv header of this build. */
+ * Column names are checked against the columns of the results the claims
+ * are about (pelab check, pelab report), or, without results, against the
+ * probe results.csv header of this build.
+ *
+ * Identity and metric columns follow the one rule of every results.csv
+ * (pelab_results_layout, pelab/io/table.h): the identity columns are those
+ * before `width` (probe: scheme, seq_len, d_model, heads, mask, projection,
+ * dtype, sentence; train: the config's key columns and eval_len), the
+ * metrics those after `status`; width and trials are numbers a claim may
+ * test too. So a training sweep's claims read like a probe's:
+ *
+ *   - claim: every scheme learns majority at the training length
+ *     where: {eval_len: 16}
+ *     expect: eval_acc >= 0.95
+ *
+ *   - claim: accuracy falls off beyond the training lengths
+ *     where: {scheme: sinusoidal}
+ *     trend: {metric: eval_acc, over: eval_len, direction: decreasing}
+ *
+ *   - claim: rope beats no encoding at every length
+ *     where: {scheme: rope}
+ *     compare: {metric: eval_acc, op: ">=", other: {scheme: none}} */
 #ifndef PELAB_CLAIMS_H
 #define PELAB_CLAIMS_H
 
@@ -139,6 +160,14 @@ pelab_status pelab_claims_load(pelab_claims *cs, const char *path, pelab_error *
 pelab_status pelab_claims_load_buffer(pelab_claims *cs, const char *text, size_t len,
                                       const char *display_path, pelab_error *err);
 
+/* The same, the column names checked against the header of results (a
+ * results table of any kind: probe or train); results NULL: this build's
+ * probe header, as above. */
+pelab_status pelab_claims_load_for(pelab_claims *cs, const char *path, const pelab_table *results,
+                                   pelab_error *err);
+pelab_status pelab_claims_load_buffer_for(pelab_claims *cs, const char *text, size_t len, const char *display_path,
+                                          const pelab_table *results, pelab_error *err);
+
 /* Release what *cs owns and leave it zeroed. */
 void pelab_claims_free(pelab_claims *cs);
 
@@ -149,9 +178,11 @@ typedef struct pelab_claim_verdict {
     char detail[1024];  /* the numbers that decided it, one line               */
 } pelab_claim_verdict;
 
-/* Evaluate claim c against results table t into *v. Never fails: a column
- * the table lacks, a missing partner row or an unreadable number is a
- * failing verdict whose detail says so. */
+/* Evaluate claim c against results table t into *v; the identity columns
+ * are t's own (pelab_table_layout). Never fails: a column the table lacks,
+ * an `over` or `other` that is not one of t's identity columns, a missing
+ * partner row or an unreadable number is a failing verdict whose detail
+ * says so. */
 void pelab_claim_eval(pelab_claim_verdict *v, const pelab_claim *c, const pelab_table *t);
 
 /* A claims file checked against a results file: what `pelab check` and
@@ -168,7 +199,8 @@ typedef struct pelab_check {
 /* Load the claims of `experiment` (a folder: its claims.yaml; or a claims
  * file) and the results of `results` (a folder: its results.csv; or a CSV
  * file), and evaluate every claim. Errors: the claims file's as
- * pelab_claims_load (CONFIG), the results' as pelab_table_read (IO or RUN).
+ * pelab_claims_load (CONFIG; said first, also when the results cannot be
+ * read), the results' as pelab_table_read (IO or RUN).
  * On failure *ck is left empty (safe to free). */
 pelab_status pelab_check_run(pelab_check *ck, const char *experiment, const char *results, pelab_error *err);
 

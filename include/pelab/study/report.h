@@ -104,7 +104,18 @@ typedef struct pelab_report_summary {
  * when it is not full.yaml, that the README's numbers are the full-size
  * record; the claims' verdicts on these results; every slice of the sweep
  * (one figure per family and slice, one table per family and slice of every
- * metric at the largest seq_len, mean ± std). Errors: the claims file's
+ * metric at the largest seq_len, mean ± std). The slices are the values of
+ * the identity columns (those before width: pelab_results_layout) but
+ * scheme, sentence, seq_len and eval_len.
+ *
+ * Training results (identity columns KEY...,eval_len) have the same report:
+ * figures per slice (plot.sh: "evaluation", eval_acc, eval_loss and
+ * logit_max_abs against eval_len; "curves", loss, train_acc and grad_norm
+ * against the step from curves.csv, the mean over trials), and per slice
+ * two tables, mean ± std, each listing the key columns that vary in the
+ * results: "evaluation", a row per scheme and eval_len; "training", a row
+ * per trained model with the metrics of the whole run (train_loss,
+ * steps_to_fit, ..., time_s). Errors: the claims file's
  * (CONFIG), unreadable results (IO or RUN), a failed write (IO); nothing is
  * written on a claims-file error. Figures and heatmaps that cannot be made
  * are a note in the report, not an error. */
