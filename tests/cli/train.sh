@@ -44,7 +44,7 @@ check "curves.csv: 1 and 2 threads agree" same "$TMP/t1/curves.csv" "$TMP/t2/cur
 rows=$(($(wc -l <"$TMP/t1/results.csv") - 1))
 check "60 rows (30 cells x 2 eval lengths)" test "$rows" -eq 60
 check "curves: 2 trials x 4 rows per cell" test "$(($(wc -l <"$TMP/t1/curves.csv") - 1))" -eq 240
-check "curves.csv header" grep -qx 'scheme,task,d_model,heads,layers,norm,init,mask,optimizer,lr,clip,batch,steps,dtype,trial,step,loss,train_acc,grad_norm,lr,logit_max_abs,attn_entropy' <(head -1 "$TMP/t1/curves.csv")
+check "curves.csv header" grep -qx 'scheme,task,d_model,heads,layers,norm,init,mask,optimizer,lr,clip,batch,steps,dtype,trial,step,loss,train_acc,grad_norm,lr_now,logit_max_abs,attn_entropy' <(head -1 "$TMP/t1/curves.csv")
 check "a learned table of 16 rows skips eval length 24 only" \
   test "$(grep -c 'skipped: eval length 24 exceeds learned max_len 16' "$TMP/t1/results.csv")" -eq 6
 check "and runs eval length 12" test "$(grep -c '^learned16,[a-z]*,16,2,2,pre,probe,[a-z]*,adamw,0.003,0,8,40,f32,12,16,2,ok,' "$TMP/t1/results.csv")" -eq 6

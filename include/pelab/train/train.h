@@ -47,8 +47,13 @@ typedef struct pelab_train_metric_def {
 /* The registry of the metrics, in column order. */
 const pelab_train_metric_def *pelab_train_metric_defs(int *count);
 
-/* The curves.csv columns after the key: trial, step, then these. */
-#define PELAB_TRAIN_CURVE_COLUMNS "loss,train_acc,grad_norm,lr,logit_max_abs,attn_entropy"
+/* The curves.csv columns after the key: trial, step, then these: the mean
+ * loss and training accuracy over the curve_every steps up to the row, the
+ * largest gradient norm among them, the learning rate of the row's step
+ * (lr_now: `lr` is the key column of the configured peak), the largest
+ * |attention logit| and the mean normalised attention entropy of the row's
+ * batch. */
+#define PELAB_TRAIN_CURVE_COLUMNS "loss,train_acc,grad_norm,lr_now,logit_max_abs,attn_entropy"
 
 /* The results.csv header ("KEY...,eval_len,width,trials,status,eval_acc,
  * eval_acc_std,...,time_s,time_s_std\n") and curves.csv's ("KEY...,trial,
