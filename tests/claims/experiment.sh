@@ -17,9 +17,26 @@ for s in '## Question' '## Answer'; do
   grep -q "^$s" "$EXP/README.md" || { echo "FAIL $name: README.md has no '$s' section"; exit 1; }
 done
 "$PELAB" validate "$EXP/full.yaml"
+ci=$EXP/ci.yaml
+if [ -n "${PELAB_SANITIZED:-}" ] && grep -q '^train:' "$ci"; then
+  # Under the sanitizers (.ci/run sets PELAB_SANITIZED=1) a training
+  # experiment runs at a tenth of its steps and a sixteenth of its
+  # evaluation: the memory and undefined-behaviour checks see every code
+  # path, but the claims (decided by the full CI size in the normal build)
+  # are only checked to be well-formed against the results (exit 0 or 1).
+  sed -E 's/^( *)steps: *[0-9]+/\1steps: 20/; s/^( *)eval_samples: *[0-9]+/\1eval_samples: 32/' "$ci" >"$TMP/ci.yaml"
+  ci=$TMP/ci.yaml
+  echo "PELAB_SANITIZED: $name at 20 steps and 32 evaluation samples; claims checked for form only"
+fi
 start=$(date +%s)
-"$PELAB" run "$EXP/ci.yaml" --out "$TMP/results" --quiet
+"$PELAB" run "$ci" --out "$TMP/results" --quiet
 echo "ran $name at CI size in $(( $(date +%s) - start )) s"
 # every claim must hold: pelab check prints one line per claim and exits 1
 # when any fails
+if [ "$ci" != "$EXP/ci.yaml" ]; then
+  code=0
+  "$PELAB" check "$EXP" "$TMP/results" || code=$?
+  [ "$code" -le 1 ] || { echo "FAIL $name: pelab check exit $code"; exit 1; }
+  exit 0
+fi
 "$PELAB" check "$EXP" "$TMP/results"
