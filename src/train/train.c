@@ -98,6 +98,31 @@ double pelab_train_bytes(const pelab_train_settings *s) {
     return es * (per_layer * s->layers + scratch + params);
 }
 
+/* The scheme as the cell's model uses it: onehot and binary without a
+ * max_len take L = the longest length of the cell. */
+static pelab_scheme run_scheme(const pelab_train_settings *s) {
+    pelab_scheme r = *s->scheme;
+    if (r.id == PELAB_SCHEME_ONEHOT || r.id == PELAB_SCHEME_BINARY) {
+        const int k = pelab_scheme_param_index(pelab_scheme_def_get(r.id), "max_len");
+        if (r.params[k] == 0) r.params[k] = pelab_train_longest(s);
+    }
+    return r;
+}
+
+/* 0 when the cell's scheme encodes length n; else 1 and why ("WHAT 24
+ * exceeds learned max_len 16", or the registry's reason). */
+static int length_check(const pelab_train_settings *s, int n, const char *what, char *why, size_t cap) {
+    const pelab_scheme r = run_scheme(s);
+    char reason[256];
+    if (!pelab_encoding_check(&r, n, s->d_model, reason, sizeof reason)) return 0;
+    const int L = pelab_encoding_max_len(&r, n);
+    if (L > 0 && L < n)
+        snprintf(why, cap, "%s %d exceeds %s max_len %d", what, n, pelab_scheme_def_get(r.id)->name, L);
+    else
+        snprintf(why, cap, "%s %d: %s", what, n, reason);
+    return 1;
+}
+
 int pelab_train_check(const pelab_train_settings *s, char *why, size_t cap) {
     const pelab_task_def *t = pelab_task_def_get(s->task);
     if (s->len_from < t->min_len) {
@@ -110,13 +135,7 @@ int pelab_train_check(const pelab_train_settings *s, char *why, size_t cap) {
                      s->eval_lengths[i]);
             return 1;
         }
-    if (s->scheme->id == PELAB_SCHEME_LEARNED) {
-        const int rows = (int)pelab_scheme_param(s->scheme, "max_len");
-        if (s->len_to > rows) {
-            snprintf(why, cap, "training length %d exceeds learned max_len %d", s->len_to, rows);
-            return 1;
-        }
-    }
+    if (length_check(s, s->len_to, "training length", why, cap)) return 1;
     if (s->d_model % s->heads != 0) {
         snprintf(why, cap, "heads %d do not divide d_model %d", s->heads, s->d_model);
         return 1;
@@ -124,13 +143,6 @@ int pelab_train_check(const pelab_train_settings *s, char *why, size_t cap) {
     if (s->scheme->id == PELAB_SCHEME_ROPE && s->d_model / s->heads < 2) {
         snprintf(why, cap, "rope needs heads of width >= 2 (d_model %d / heads %d)", s->d_model, s->heads);
         return 1;
-    }
-    if (s->scheme->id == PELAB_SCHEME_ONEHOT || s->scheme->id == PELAB_SCHEME_BINARY) {
-        const int L = (int)pelab_scheme_param(s->scheme, "max_len");
-        if (L > 0 && pelab_train_longest(s) > L) {
-            snprintf(why, cap, "length %d exceeds %s max_len %d", pelab_train_longest(s), s->scheme->name, L);
-            return 1;
-        }
     }
     return 0;
 }
@@ -278,7 +290,8 @@ static void run_trial(trial_result *res, pelab_model *m, const pelab_train_setti
     /* evaluation */
     for (int e = 0; e < s->n_eval; e++) {
         const int n = s->eval_lengths[e];
-        if (s->scheme->id == PELAB_SCHEME_LEARNED && n > dims.pos_rows) continue;
+        char why[256];
+        if (length_check(s, n, "eval length", why, sizeof why)) continue;
         const uint64_t ek = pelab_hash_mix(mix3(ts, "eval", (uint64_t)s->task), (uint64_t)n);
         double loss = 0, lmax = 0;
         long correct = 0, pred = 0;
@@ -399,9 +412,7 @@ void pelab_train_cell_run(pelab_strbuf *rows, pelab_strbuf *curves, const pelab_
     double *v = pelab_xcalloc((size_t)T_, sizeof *v);
     for (int e = 0; e < s.n_eval; e++) {
         const int n = s.eval_lengths[e];
-        if (s.scheme->id == PELAB_SCHEME_LEARNED && n > (int)pelab_scheme_param(s.scheme, "max_len")) {
-            snprintf(why, sizeof why, "eval length %d exceeds learned max_len %d", n,
-                     (int)pelab_scheme_param(s.scheme, "max_len"));
+        if (length_check(&s, n, "eval length", why, sizeof why)) {
             skip_row(rows, key, n, width, T_, why);
             continue;
         }

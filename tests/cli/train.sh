@@ -95,6 +95,19 @@ assert meta["scheme"] == "rope" and meta["task"] == "shift" and np.isfinite(w["h
 EOF2
 fi
 
+# a scheme that cannot encode a length: that eval row, or the whole cell, is
+# skipped with why (index_norm with max_len below the length once aborted)
+cat >"$TMP/short.yaml" <<'EOF2'
+name: short
+schemes: {short: {type: index_norm, max_len: 8}}
+train: {task: majority, steps: 2, batch: 2, eval_lengths: [8, 16], eval_samples: 2}
+sweep: {scheme: [short, index], d_model: 16, train_len: [8, 12]}
+EOF2
+expect_exit 0 "index_norm with max_len 8 at lengths 8..16" "$PELAB" run "$TMP/short.yaml" --out "$TMP/short" --quiet
+check "its eval length 16 is skipped" grep -q '^short,.*,8,16,17,1,skipped: eval length 16 exceeds index_norm max_len 8' "$TMP/short/results.csv"
+check "its training length 12 skips the cell" test "$(grep -c '^short,.*,12,[0-9]*,0,1,skipped: training length 12 exceeds index_norm max_len 8' "$TMP/short/results.csv")" -eq 2
+check "the raw index runs every row" test "$(grep -c '^index,.*,ok,' "$TMP/short/results.csv")" -eq 4
+
 # a training config is validated like every config
 cat >"$TMP/bad.yaml" <<'EOF2'
 name: bad
