@@ -52,10 +52,11 @@ const char pelab_cli_heatmap_help[] =
     "the model, the sample and its tokens (and, under a pooled readout, the\n"
     "target and the model's prediction), and DIR/heatmap-WHAT.png, one panel per\n"
     "layer, the tokens on the axes.\n"
+    "\n"
     "exit status: 0 written, 1 a file could not be written, 2 bad usage, an invalid\n"
-    "config, a cell that cannot run (the reason is given), a file that is not a\n"
-    "pelab model, a length below the task's shortest or above the model's table, or\n"
-    "a layer or head out of range.\n";
+    "config, a cell that cannot run (the reason is given), a model file that cannot\n"
+    "be read or is not a pelab model, a length below the task's shortest or above\n"
+    "the model's table, or a layer or head out of range (the file is named).\n";
 
 /* The sample's default length, and the most a model is asked for. */
 #define MODEL_DEFAULT_LEN 16
