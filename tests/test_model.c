@@ -374,6 +374,78 @@ static void test_save_load(void) {
     rmdir(dir);
 }
 
+/* pelab_model_attention: P V is the layer's fused output (within the
+ * kernels' forward tolerance), rows sum to 1, a causal mask's entries are
+ * exactly 0 (its logits NaN), and the logits' softmax is P; every layer and
+ * sequence, biased and rotated schemes, both masks, both dtypes. */
+static void test_attention_weights(void) {
+    const pelab_scheme_id schemes[] = {PELAB_SCHEME_ROPE, PELAB_SCHEME_ALIBI, PELAB_SCHEME_T5, PELAB_SCHEME_LEARNED,
+                                       PELAB_SCHEME_SINUSOIDAL};
+    double worst[2] = {0, 0};
+    for (size_t si = 0; si < sizeof schemes / sizeof schemes[0]; si++)
+        for (int mask = 0; mask < 2; mask++)
+            for (int dt = 0; dt < 2; dt++) {
+                const pelab_dtype dtype = dt ? PELAB_DTYPE_F64 : PELAB_DTYPE_F32;
+                const spec sp = {schemes[si], mask ? PELAB_MASK_CAUSAL : PELAB_MASK_NONE, PELAB_READOUT_POOL,
+                                 PELAB_NORM_PRE, PELAB_INIT_PROBE, dtype, 8, 2, 2, 3, 7};
+                pelab_model m;
+                make_model(&m, &sp, 31);
+                int tokens[256], targets[256];
+                make_batch(tokens, targets, &sp, 3);
+                pelab_model_stats st;
+                pelab_model_forward(&st, &m, tokens, targets, sp.B, sp.n, 0);
+                int n, B;
+                pelab_model_last_shape(&m, &n, &B);
+                ASSERT_EQ(n, sp.n);
+                ASSERT_EQ(B, sp.B);
+                const int H = sp.heads, D = sp.d, dk = D / H;
+                const size_t nn = (size_t)n * n;
+                double *P = malloc((size_t)H * nn * sizeof *P), *S = malloc((size_t)H * nn * sizeof *S);
+                double *v = malloc((size_t)n * D * sizeof *v), *out = malloc((size_t)n * D * sizeof *out);
+                const double tol = dt ? 1e-12 : 1e-5;
+                for (int l = 0; l < sp.layers; l++)
+                    for (int b = 0; b < sp.B; b++) {
+                        pelab_model_attention(P, S, &m, l, b);
+                        pelab_model_attention_values(v, out, &m, l, b);
+                        for (int h = 0; h < H; h++)
+                            for (int i = 0; i < n; i++) {
+                                const double *Pi = P + (size_t)h * nn + (size_t)i * n;
+                                const double *Si = S + (size_t)h * nn + (size_t)i * n;
+                                double sum = 0, mx = -INFINITY, z = 0;
+                                for (int j = 0; j < n; j++) {
+                                    sum += Pi[j];
+                                    ASSERT(Pi[j] >= 0);
+                                    if (mask && j > i) {
+                                        ASSERT(Pi[j] == 0);
+                                        ASSERT(isnan(Si[j]));
+                                    } else {
+                                        ASSERT(isfinite(Si[j]));
+                                        if (Si[j] > mx) mx = Si[j];
+                                    }
+                                }
+                                ASSERT(fabs(sum - 1) <= 10 * tol);
+                                for (int j = 0; j < n; j++)
+                                    if (!(mask && j > i)) z += exp(Si[j] - mx);
+                                for (int j = 0; j < n; j++) {
+                                    const double p = mask && j > i ? 0 : exp(Si[j] - mx) / z;
+                                    ASSERT(fabs(p - Pi[j]) <= 10 * tol);
+                                }
+                                for (int c = 0; c < dk; c++) {
+                                    double o = 0;
+                                    for (int j = 0; j < n; j++) o += Pi[j] * v[(size_t)j * D + h * dk + c];
+                                    const double f = out[(size_t)i * D + h * dk + c];
+                                    const double diff = fabs(o - f);
+                                    if (diff > worst[dt]) worst[dt] = diff;
+                                    ASSERT(diff <= tol * fmax(fabs(o), fabs(f)) + tol);
+                                }
+                            }
+                    }
+                free(P), free(S), free(v), free(out);
+                pelab_model_free(&m);
+            }
+    printf("  attention weights: max |P V - fused out| f32 %.3g, f64 %.3g\n", worst[0], worst[1]);
+}
+
 int main(void) {
     omp_set_num_threads(2);
     TEST_RUN(test_layout);
@@ -384,5 +456,6 @@ int main(void) {
     TEST_RUN(test_threads_bitwise_split);
     TEST_RUN(test_decay_targets);
     TEST_RUN(test_save_load);
+    TEST_RUN(test_attention_weights);
     return TEST_DONE();
 }

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -339,6 +340,18 @@ static void test_min_len_asserted(void) {
     }
 }
 
+static void test_token_text(void) {
+    char b[16];
+    const pelab_task_def *a = pelab_task_def_find("agent"), *r = pelab_task_def_find("retrieve"),
+                         *sh = pelab_task_def_find("shift");
+    ASSERT(strcmp(pelab_task_token_text(b, sizeof b, a, 3), "N3") == 0);
+    ASSERT(strcmp(pelab_task_token_text(b, sizeof b, a, 9), "V1") == 0);
+    ASSERT(strcmp(pelab_task_token_text(b, sizeof b, a, 15), "f3") == 0);
+    ASSERT(strcmp(pelab_task_token_text(b, sizeof b, r, 5), "5") == 0);
+    ASSERT(strcmp(pelab_task_token_text(b, sizeof b, r, 18), "Q2") == 0);
+    ASSERT(strcmp(pelab_task_token_text(b, sizeof b, sh, 12), "12") == 0);
+}
+
 int main(void) {
     TEST_RUN(test_registry);
     TEST_RUN(test_agent_targets);
@@ -354,5 +367,6 @@ int main(void) {
     TEST_RUN(test_content_statistics);
     TEST_RUN(test_majority_statistics);
     TEST_RUN(test_min_len_asserted);
+    TEST_RUN(test_token_text);
     return TEST_DONE();
 }

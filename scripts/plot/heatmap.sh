@@ -2,7 +2,8 @@
 # scripts/plot/heatmap.sh — draw n x n matrices side by side, one colour scale.
 #
 #   scripts/plot/heatmap.sh --out PNG [--what attention|logits|phi] [--title TEXT]
-#                           [--scale shared|each] NAME CSV [NAME CSV]...
+#                           [--scale shared|each] [--labels "W0 W1 ..."]
+#                           NAME CSV [NAME CSV]...
 #
 # Each CSV is what `pelab heatmap` writes: '#' lines, then row i = query i,
 # column j = key j, comma-separated ("nan" where a causal mask hides an
@@ -13,13 +14,15 @@
 # (attention from 0). --scale each (the default for phi, whose units differ
 # from scheme to scheme: the raw index's Phi reaches n^2 where sinusoidal's
 # stays below d/2): each panel divided by its own largest |value|, on the
-# shared range [-1, 1] ([0, 1] when nothing is negative). PNG with pngcairo (png
+# shared range [-1, 1] ([0, 1] when nothing is negative). --labels: the
+# tick labels of both axes, one blank-separated word per row (a trained
+# model's tokens), instead of the indices. PNG with pngcairo (png
 # otherwise). Exit status: 0 drawn, 2 bad usage or an unreadable CSV, 3
 # gnuplot is not installed.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 die() { echo "heatmap.sh: $*" >&2; exit 2; }
-out='' what=attention title='' scale=''
+out='' what=attention title='' scale='' labels=''
 names=() files=()
 while [ $# -gt 0 ]; do
   case $1 in
@@ -28,7 +31,8 @@ while [ $# -gt 0 ]; do
     --title) [ $# -ge 2 ] || die "--title wants a text"; title=$2; shift 2 ;;
     --scale) [ $# -ge 2 ] || die "--scale wants shared or each"; scale=$2; shift 2
              case $scale in shared|each) ;; *) die "--scale is shared or each, not '$scale'" ;; esac ;;
-    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --labels) [ $# -ge 2 ] || die "--labels wants a text"; labels=$2; shift 2 ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) die "unknown option '$1'" ;;
     *) [ $# -ge 2 ] || die "NAME '$1' has no CSV"; names+=("$1"); files+=("$2"); shift 2 ;;
   esac
@@ -77,14 +81,20 @@ q qout "$out"; q qpal "$here/palette.gp"
   echo "set size ratio -1"
   echo "set tics out nomirror scale 0.5"
   echo "set xrange [-0.5:$n - 0.5]; set yrange [$n - 0.5:-0.5]"
-  if [ "$n" -le 10 ]; then echo "set xtics 0,1 font ',8'; set ytics 0,1 font ',8'"; else echo "set xtics font ',8'; set ytics font ',8'"; fi
+  if [ -n "$labels" ]; then
+    # one tic per row, labelled by its word (quotes and backslashes dropped)
+    read -ra words <<<"$labels"
+    tics=$(printf '%s\n' "${words[@]}" | awk '{ gsub(/["\\]/, ""); printf "%s\"%s\" %d", (NR > 1 ? ", " : ""), $0, NR - 1 }')
+    echo "set xtics ($tics) rotate by 90 right font ',8' noenhanced; set ytics ($tics) font ',8' noenhanced"
+  elif [ "$n" -le 10 ]; then echo "set xtics 0,1 font ',8'; set ytics 0,1 font ',8'"; else echo "set xtics font ',8'; set ytics font ',8'"; fi
   echo "set object 1 rectangle from graph 0,0 to graph 1,1 behind fillcolor rgb '#d9d9d9' fillstyle solid noborder"
   if [ "$what" = phi ]; then xl='position q' yl='position p'; else xl='key j' yl='query i'; fi
-  echo "set xlabel '$xl' offset 0,0.8 font ',9'; set ylabel '$yl' offset 2.2,0 font ',9'"
+  yoff=2.2; [ -n "$labels" ] && yoff=0.8
+  echo "set xlabel '$xl' offset 0,0.8 font ',9'; set ylabel '$yl' offset $yoff,0 font ',9'"
   # the title, wrapped to the width
-  wrapped=$(printf '%s' "$title" | fold -s -w $(( width / 7 )) | sed 's/ *$//' | awk '{ printf "%s%s", (NR > 1 ? "\\n" : ""), $0 }')
-  q qt "$wrapped"
-  echo "set multiplot title $qt noenhanced font ',11'"
+  # (a double-quoted gnuplot string, where \n is a line break; \ and " escaped)
+  wrapped=$(printf '%s' "$title" | fold -s -w $(( width / 8 )) | sed 's/ *$//; s/[\\"]/\\&/g' | awk '{ printf "%s%s", (NR > 1 ? "\\n" : ""), $0 }')
+  echo "set multiplot title \"$wrapped\" noenhanced font ',11'"
   for i in "${!files[@]}"; do
     r=$(( i / ncol )); c=$(( i % ncol ))
     # panel i in screen coordinates

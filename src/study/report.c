@@ -289,6 +289,17 @@ static const char *what_title(pelab_heatmap_what w) {
                                                                                              : "position similarity Phi";
 }
 
+typedef struct cell_fill_ctx {
+    const pelab_config *cfg;
+    const pelab_cell *cells;
+    const pelab_heatmap_spec *spec;
+} cell_fill_ctx;
+
+static void cell_fill(double *m, int i, void *ctx) {
+    const cell_fill_ctx *c = ctx;
+    pelab_heatmap_compute(m, c->cfg, &c->cells[i], c->spec->head, c->spec->what);
+}
+
 pelab_status pelab_heatmaps_write(pelab_heatmap_made *made, const pelab_config *cfg, const pelab_heatmap_spec *spec,
                                   const char *dir, const char *name_prefix, const char *scripts,
                                   const char *pelab_bin, pelab_error *err) {
@@ -322,8 +333,7 @@ pelab_status pelab_heatmaps_write(pelab_heatmap_made *made, const pelab_config *
             return pelab_error_set(err, PELAB_STATUS_USAGE, "head %d: the cell has %d head%s (numbered from 0)",
                                    spec->head, cells[i].heads, cells[i].heads == 1 ? "" : "s");
     }
-    pelab_status s = pelab_mkdir_p(dir, err);
-    if (s) return s;
+    pelab_status s;
     const pelab_cell *c0 = &cells[0];
     const int n = c0->seq_len;
     char base[512], cell_desc[300];
@@ -341,15 +351,46 @@ pelab_status pelab_heatmaps_write(pelab_heatmap_made *made, const pelab_config *
                  pelab_projection_str(c0->projection), pelab_dtype_str(c0->dtype));
     made->seq_len = n;
 
-    char **argv = pelab_xcalloc((size_t)ns * 2 + 16, sizeof *argv);
-    char (*paths)[4400] = pelab_xcalloc((size_t)ns, sizeof *paths);
-    char (*names)[PELAB_SCHEME_NAME_MAX] = pelab_xcalloc((size_t)ns, sizeof *names);
-    char script[4400], out_png[4400], title_arg[600], what_arg[64];
+    /* the files and the picture, each matrix computed when its file is written */
+    pelab_heatmap_panel *panels = pelab_xcalloc((size_t)ns, sizeof *panels);
+    char (*heads)[600] = pelab_xcalloc((size_t)ns, sizeof *heads);
+    for (int i = 0; i < ns; i++) {
+        char ident[512];
+        pelab_cell_identity(ident, sizeof ident, &cells[i]);
+        snprintf(heads[i], sizeof heads[i], "what=%s head=%d %s", pelab_heatmap_what_str(spec->what), spec->head,
+                 ident);
+        panels[i].name = cells[i].scheme->name;
+        panels[i].header = heads[i];
+    }
+    char title[sizeof made->title];
+    snprintf(title, sizeof title, "%s", made->title);
+    cell_fill_ctx ctx = {cfg, cells, spec};
+    s = pelab_heatmap_panels_write(made, dir, base, spec->what, title, n, panels, ns, cell_fill, &ctx, NULL, scripts,
+                                   pelab_bin, err);
+    free(panels);
+    free(heads);
+    return s;
+}
+
+pelab_status pelab_heatmap_panels_write(pelab_heatmap_made *made, const char *dir, const char *base,
+                                        pelab_heatmap_what what, const char *title, int n,
+                                        const pelab_heatmap_panel *panels, int np,
+                                        void (*fill)(double *m, int panel, void *ctx), void *ctx, const char *labels,
+                                        const char *scripts, const char *pelab_bin, pelab_error *err) {
+    memset(made, 0, sizeof *made);
+    snprintf(made->title, sizeof made->title, "%s", title);
+    made->seq_len = n;
+    pelab_status s = pelab_mkdir_p(dir, err);
+    if (s) return s;
+    char **argv = pelab_xcalloc((size_t)np * 2 + 16, sizeof *argv);
+    char (*paths)[4400] = pelab_xcalloc((size_t)np, sizeof *paths);
+    char (*names)[PELAB_SCHEME_NAME_MAX] = pelab_xcalloc((size_t)np, sizeof *names);
+    char script[4400], out_png[4400], title_arg[600], what_arg[64], *labels_arg = NULL;
     int ac = 0;
     snprintf(script, sizeof script, "%s/plot/heatmap.sh", scripts ? scripts : ".");
     snprintf(out_png, sizeof out_png, "%s/%s.png", dir, base);
-    snprintf(title_arg, sizeof title_arg, "%s", made->title);
-    snprintf(what_arg, sizeof what_arg, "%s", pelab_heatmap_what_str(spec->what));
+    snprintf(title_arg, sizeof title_arg, "%s", title);
+    snprintf(what_arg, sizeof what_arg, "%s", pelab_heatmap_what_str(what));
     argv[ac++] = script;
     argv[ac++] = "--what";
     argv[ac++] = what_arg;
@@ -357,18 +398,26 @@ pelab_status pelab_heatmaps_write(pelab_heatmap_made *made, const pelab_config *
     argv[ac++] = title_arg;
     argv[ac++] = "--out";
     argv[ac++] = out_png;
+    if (labels) {
+        labels_arg = pelab_xmalloc(strlen(labels) + 1);
+        memcpy(labels_arg, labels, strlen(labels) + 1);
+        argv[ac++] = "--labels";
+        argv[ac++] = labels_arg;
+    }
     sbuf csv = PELAB_STRBUF_INIT;
-    double *m = pelab_xmalloc((size_t)n * n * sizeof(double));
-    for (int i = 0; i < ns && !s; i++) {
-        const pelab_cell *c = &cells[i];
-        pelab_heatmap_compute(m, cfg, c, spec->head, spec->what);
-        char part[PELAB_SCHEME_NAME_MAX], ident[512];
-        file_part(part, sizeof part, c->scheme->name);
+    double *buf = fill ? pelab_xmalloc((size_t)n * n * sizeof(double)) : NULL;
+    for (int i = 0; i < np && !s; i++) {
+        const double *m = panels[i].m;
+        if (!m) {
+            PELAB_ASSERT(fill);
+            fill(buf, i, ctx);
+            m = buf;
+        }
+        char part[PELAB_SCHEME_NAME_MAX];
+        file_part(part, sizeof part, panels[i].name);
         snprintf(paths[i], sizeof paths[i], "%s/%s-%s.csv", dir, base, part);
-        pelab_cell_identity(ident, sizeof ident, c);
         csv.len = 0;
-        sb_printf(&csv, "# pelab heatmap: what=%s head=%d %s (row i = query i, column j = key j)\n",
-                  pelab_heatmap_what_str(spec->what), spec->head, ident);
+        sb_printf(&csv, "# pelab heatmap: %s (row i = query i, column j = key j)\n", panels[i].header);
         for (int r = 0; r < n; r++) {
             for (int q = 0; q < n; q++) {
                 double x = m[(size_t)r * n + q];
@@ -378,13 +427,13 @@ pelab_status pelab_heatmaps_write(pelab_heatmap_made *made, const pelab_config *
             sb_puts(&csv, "\n");
         }
         s = pelab_write_file_atomic(paths[i], csv.data, csv.len, err);
-        snprintf(names[i], sizeof names[i], "%s", c->scheme->name);
+        snprintf(names[i], sizeof names[i], "%s", panels[i].name);
         argv[ac++] = names[i];
         argv[ac++] = paths[i];
         made->n_csv++;
     }
-    free(m);
     free(csv.data);
+    free(buf);
     argv[ac] = NULL;
     if (!s && !scripts) snprintf(made->note, sizeof made->note, "not drawn (no scripts folder)");
     if (!s && scripts) {
@@ -403,6 +452,7 @@ pelab_status pelab_heatmaps_write(pelab_heatmap_made *made, const pelab_config *
                      code);
     }
     free(argv);
+    free(labels_arg);
     free(paths);
     free(names);
     return s;

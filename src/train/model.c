@@ -403,6 +403,30 @@ void pelab_model_step(pelab_model *m, pelab_optimizer opt, double lr, double wei
     }
 }
 
+void pelab_model_attention(double *P, double *logits, const pelab_model *m, int layer, int b) {
+    const model_impl *im = m->impl;
+    PELAB_ASSERT(im->n > 0 && layer >= 0 && layer < m->dims.layers && b >= 0 && b < im->B);
+    if (m->dims.dtype == PELAB_DTYPE_F64)
+        attention_f64(P, logits, m, layer, b);
+    else
+        attention_f32(P, logits, m, layer, b);
+}
+
+void pelab_model_attention_values(double *v, double *out, const pelab_model *m, int layer, int b) {
+    const model_impl *im = m->impl;
+    PELAB_ASSERT(im->n > 0 && layer >= 0 && layer < m->dims.layers && b >= 0 && b < im->B);
+    if (m->dims.dtype == PELAB_DTYPE_F64)
+        attention_values_f64(v, out, m, layer, b);
+    else
+        attention_values_f32(v, out, m, layer, b);
+}
+
+void pelab_model_last_shape(const pelab_model *m, int *n, int *B) {
+    const model_impl *im = m->impl;
+    *n = im->n;
+    *B = im->B;
+}
+
 const void *pelab_model_logits(const pelab_model *m) { return ((const model_impl *)m->impl)->logits; }
 
 const pelab_tensor *pelab_model_tensor(const pelab_model *m, const char *name) {

@@ -32,6 +32,16 @@ const char *pelab_readout_str(pelab_readout r) {
     return "unknown";
 }
 
+char *pelab_task_token_text(char *buf, size_t cap, const pelab_task_def *t, int token) {
+    if (t->id == PELAB_TASK_AGENT && token >= 0 && token < 16)
+        snprintf(buf, cap, "%c%d", token < 8 ? 'N' : token < 12 ? 'V' : 'f', token < 8 ? token : token < 12 ? token - 8 : token - 12);
+    else if (t->id == PELAB_TASK_RETRIEVE && token >= 16)
+        snprintf(buf, cap, "Q%d", token - 16);
+    else
+        snprintf(buf, cap, "%d", token);
+    return buf;
+}
+
 const pelab_task_def *pelab_task_defs(int *count) {
     if (count) *count = PELAB_TASK_COUNT;
     return g_tasks;

@@ -76,6 +76,26 @@ pelab_status pelab_heatmaps_write(pelab_heatmap_made *made, const pelab_config *
                                   const char *dir, const char *name_prefix, const char *scripts,
                                   const char *pelab_bin, pelab_error *err);
 
+/* One matrix of a picture: n x n, row i = query i, column j = key j. */
+typedef struct pelab_heatmap_panel {
+    const char *name;   /* the panel's title; its letters, digits, - and _ name the CSV */
+    const char *header; /* the CSV's '#' line after "pelab heatmap: " (one line)      */
+    const double *m;    /* NULL: computed by the writer's fill callback                */
+} pelab_heatmap_panel;
+
+/* The writer pelab_heatmaps_write uses, for any matrices: DIR/BASE-NAME.csv
+ * per panel (the '#' line, then the rows; "nan" for NaN) and, when scripts
+ * is not NULL, DIR/BASE.png by SCRIPTS/plot/heatmap.sh, one panel each on
+ * one colour scale, titled `title`; labels (NULL: the indices) is the axes'
+ * tick labels, n blank-separated words. A panel without m is computed by
+ * fill(m, panel, ctx) into an n x n buffer just before its file is written
+ * (one matrix in memory at a time). made as pelab_heatmaps_write's. */
+pelab_status pelab_heatmap_panels_write(pelab_heatmap_made *made, const char *dir, const char *base,
+                                        pelab_heatmap_what what, const char *title, int n,
+                                        const pelab_heatmap_panel *panels, int np,
+                                        void (*fill)(double *m, int panel, void *ctx), void *ctx, const char *labels,
+                                        const char *scripts, const char *pelab_bin, pelab_error *err);
+
 /* ---- the report ---------------------------------------------------------------------- */
 
 typedef struct pelab_report_options {

@@ -103,6 +103,26 @@ void pelab_model_forward(pelab_model_stats *st, pelab_model *m, const int *token
  * dtype (float or double), valid until the next forward. */
 const void *pelab_model_logits(const pelab_model *m);
 
+/* The attention of layer `layer` (0 .. layers-1) for sequence b (0 .. B-1)
+ * of the last forward (of length n): P (H, n, n), P[(h n + i) n + j] the
+ * weight of query i on key j in head h (0 where a causal mask hides j),
+ * recomputed by the reference kernel (pelab/kernels/attention.h) from the
+ * forward's stored q, k (after the RoPE rotation), v and logit bias of that
+ * length (alibi, t5), in the model's dtype, converted to double. logits (H,
+ * n, n) or NULL: S = q . k / sqrt(d_k) + bias in double from those operands,
+ * NaN where masked. P V is the layer's fused attention output up to the
+ * kernels' documented tolerance (test_model.c checks). Valid until the next
+ * forward; O(H n^2). */
+void pelab_model_attention(double *P, double *logits, const pelab_model *m, int layer, int b);
+
+/* The values v (n, D) and the fused kernel's attention output out (n, D)
+ * (before the output projection) of layer `layer` for sequence b of the
+ * last forward, in double; either may be NULL. */
+void pelab_model_attention_values(double *v, double *out, const pelab_model *m, int layer, int b);
+
+/* The length n and batch B of the last forward (0, 0 before any). */
+void pelab_model_last_shape(const pelab_model *m, int *n, int *B);
+
 /* Gradient of the last forward's loss into m->grads (overwritten). */
 void pelab_model_backward(pelab_model *m);
 

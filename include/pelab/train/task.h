@@ -73,6 +73,12 @@ const pelab_task_def *pelab_task_def_get(pelab_task_id id);
 /* Targets per sample: 1 for pool, n for each. */
 int pelab_task_targets(const pelab_task_def *t, int n);
 
+/* A short word for token `token` of task t into buf (cap bytes), for
+ * pictures: agent N0..N7 (nouns), V0..V3 (verbs), f0..f3 (fillers);
+ * retrieve its content 0..15 and queries Q0..Q7; the other tasks the id.
+ * Returns buf. */
+char *pelab_task_token_text(char *buf, size_t cap, const pelab_task_def *t, int token);
+
 /* Sample `index` of length n (n >= t->min_len, asserted) of the stream `key`:
  * tokens (n) and targets (pelab_task_targets(t, n)). */
 void pelab_task_sample(int *tokens, int *targets, const pelab_task_def *t, uint64_t key,
