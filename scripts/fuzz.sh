@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Fuzz the config loader with libFuzzer: scripts/fuzz.sh [SECONDS] (default 60).
 # Builds build-fuzz/ with clang, starts from the configs the tree has (the
-# good and bad test configs, configs/, tests/data, the experiments' configs;
-# copied into a scratch corpus), fails on any crash, leak or hang (a
-# single input taking over 10 s). Run it longer to look harder:
+# good and bad test configs, probe and training, configs/, tests/data, the
+# experiments' configs; copied into a scratch corpus), fails on any crash,
+# leak or hang (a single input taking over 10 s). Run it longer to look harder:
 #   scripts/fuzz.sh 3600
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +13,8 @@ cmake --build build-fuzz --target fuzz_config -j2 >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # (each seed named after its folder: two folders may hold a scaling.yaml)
-for f in tests/configs/good/*.yaml tests/configs/bad/*.yaml configs/*.yaml tests/data/*.yaml experiments/*/ci.yaml \
+for f in tests/configs/good/*.yaml tests/configs/bad/*.yaml tests/configs/train/good/*.yaml \
+         tests/configs/train/bad/*.yaml configs/*.yaml tests/data/*.yaml experiments/*/ci.yaml \
          experiments/*/full.yaml; do
   cp "$f" "$work/$(dirname "$f" | tr / _)-$(basename "$f")"
 done

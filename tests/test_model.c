@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "pelab/base/rng.h"
 #include "pelab/train/model.h"
@@ -87,7 +88,7 @@ static double grad_check(const spec *sp, double *abs_out) {
     const double floor_ = 1e-3 * gmax;
     for (int ti = 0; ti < m.n_tensors; ti++) {
         const pelab_tensor *t = &m.tensors[ti];
-        const size_t step = t->count > 24 ? t->count / 24 : 1;
+        const size_t step = t->count > 10 ? t->count / 10 : 1; /* about 10 elements of each tensor */
         for (size_t j = 0; j < t->count; j += step) {
             const size_t i = t->offset + j;
             const double x = P[i], h = 1e-5 * (fabs(x) > 1 ? fabs(x) : 1);
@@ -119,6 +120,7 @@ static const pelab_scheme_id g_all[] = {PELAB_SCHEME_NONE,   PELAB_SCHEME_INDEX,
 #define N_ALL ((int)(sizeof g_all / sizeof g_all[0]))
 
 static void test_gradients(void) {
+    omp_set_num_threads(1); /* thousands of tiny forwards: threads only add overhead (test_threads_bitwise) */
     double worst = 0, worst_abs = 0;
     int models = 0;
     for (int si = 0; si < N_ALL; si++)
@@ -139,10 +141,12 @@ static void test_gradients(void) {
                 }
     printf("model gradient vs central differences (f64, %d models, 2 layers): max rel err %.2e, max abs %.2e\n",
            models, worst, worst_abs);
+    omp_set_num_threads(2);
 }
 
 /* gpt2 initialisation, 3 layers, one head, odd sizes. */
 static void test_gradients_other_shapes(void) {
+    omp_set_num_threads(1);
     const spec specs[] = {
         {PELAB_SCHEME_T5, PELAB_MASK_CAUSAL, PELAB_READOUT_EACH, PELAB_NORM_PRE, PELAB_INIT_GPT2, PELAB_DTYPE_F64, 6, 1, 3, 3, 7},
         {PELAB_SCHEME_ROPE, PELAB_MASK_NONE, PELAB_READOUT_POOL, PELAB_NORM_NONE, PELAB_INIT_GPT2, PELAB_DTYPE_F64, 12, 3, 3, 1, 9},
@@ -155,6 +159,7 @@ static void test_gradients_other_shapes(void) {
                specs[i].layers, specs[i].heads, e);
         ASSERT_DBL_LT(e, 1e-5);
     }
+    omp_set_num_threads(2);
 }
 
 /* The float32 model against the float64 one on the same (rounded) weights. */
@@ -282,6 +287,55 @@ static void test_layout(void) {
     pelab_model_free(&m);
 }
 
+/* Save and load: the same tensors bit for bit, the same logits. */
+static void test_save_load(void) {
+    const spec specs[] = {
+        {PELAB_SCHEME_T5, PELAB_MASK_CAUSAL, PELAB_READOUT_EACH, PELAB_NORM_PRE, PELAB_INIT_PROBE, PELAB_DTYPE_F64, 8, 2, 2, 2, 6},
+        {PELAB_SCHEME_ONEHOT, PELAB_MASK_NONE, PELAB_READOUT_POOL, PELAB_NORM_NONE, PELAB_INIT_GPT2, PELAB_DTYPE_F32, 8, 2, 1, 2, 6},
+        {PELAB_SCHEME_LEARNED, PELAB_MASK_NONE, PELAB_READOUT_POOL, PELAB_NORM_PRE, PELAB_INIT_PROBE, PELAB_DTYPE_F32, 8, 4, 2, 2, 6},
+        {PELAB_SCHEME_ROPE, PELAB_MASK_CAUSAL, PELAB_READOUT_POOL, PELAB_NORM_PRE, PELAB_INIT_PROBE, PELAB_DTYPE_F32, 8, 2, 2, 2, 6},
+    };
+    char dir[] = "/tmp/pelab-test-model-XXXXXX";
+    ASSERT(mkdtemp(dir) != NULL);
+    for (size_t k = 0; k < sizeof specs / sizeof specs[0]; k++) {
+        const spec *sp = &specs[k];
+        pelab_model a, b;
+        make_model(&a, sp, 21);
+        char path[256], task[32];
+        snprintf(path, sizeof path, "%s/m%zu.safetensors", dir, k);
+        const pelab_safetensors_meta extra[] = {{"task", "agent"}, {"note", "a \"quoted\" value"}};
+        pelab_error err;
+        ASSERT_EQ(pelab_model_save(&a, path, extra, 2, &err), PELAB_STATUS_OK);
+        ASSERT_EQ(pelab_model_load(&b, task, sizeof task, path, sp->B, sp->n, &err), PELAB_STATUS_OK);
+        ASSERT(strcmp(task, "agent") == 0);
+        ASSERT_EQ(b.n_tensors, a.n_tensors);
+        ASSERT_EQ(b.n_params, a.n_params);
+        const size_t es = sp->dtype == PELAB_DTYPE_F64 ? 8 : 4;
+        ASSERT(memcmp(a.params, b.params, a.n_params * es) == 0);
+        int tokens[256], targets[256];
+        make_batch(tokens, targets, sp, 1);
+        pelab_model_stats sa, sb;
+        pelab_model_forward(&sa, &a, tokens, targets, sp->B, sp->n, 0);
+        pelab_model_forward(&sb, &b, tokens, targets, sp->B, sp->n, 0);
+        ASSERT_DBL_EQ(sa.loss, sb.loss);
+        pelab_model_free(&a);
+        pelab_model_free(&b);
+        unlink(path);
+    }
+    /* a file that is no pelab model is refused with its path */
+    char path[256];
+    snprintf(path, sizeof path, "%s/plain.safetensors", dir);
+    const float x[2] = {1, 2};
+    const pelab_safetensor t = {"w", PELAB_DTYPE_F32, 1, {2, 0, 0, 0}, x};
+    pelab_error err;
+    ASSERT_EQ(pelab_safetensors_write(path, &t, 1, NULL, 0, &err), PELAB_STATUS_OK);
+    pelab_model m;
+    ASSERT_EQ(pelab_model_load(&m, NULL, 0, path, 1, 4, &err), PELAB_STATUS_RUN);
+    ASSERT(strstr(err.msg, "not a pelab model") != NULL && strstr(err.msg, path) != NULL);
+    unlink(path);
+    rmdir(dir);
+}
+
 int main(void) {
     omp_set_num_threads(2);
     TEST_RUN(test_layout);
@@ -290,5 +344,6 @@ int main(void) {
     TEST_RUN(test_f32_vs_f64);
     TEST_RUN(test_threads_bitwise);
     TEST_RUN(test_decay_targets);
+    TEST_RUN(test_save_load);
     return TEST_DONE();
 }

@@ -1,14 +1,18 @@
-/* cli_info.c — `pelab schemes` and `pelab metrics`, generated from the
- * registries */
+/* cli_info.c — `pelab schemes`, `pelab metrics` and `pelab tasks`,
+ * generated from the registries */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 #include "pelab/pe/encoding.h"
 #include "pelab/lab/metrics.h"
+#include "pelab/train/task.h"
 
 const char pelab_cli_schemes_help[] = "usage: pelab schemes\n\nLists the encoding schemes with their formula and parameters (name, default, range).\n";
 const char pelab_cli_metrics_help[] = "usage: pelab metrics\n\nLists the metric columns of results.csv with their family and meaning.\n";
+const char pelab_cli_tasks_help[] =
+    "usage: pelab tasks\n\nLists the synthetic training tasks: token vocabulary, target classes, readout (pool:\n"
+    "one target per sample; each: one per position), chance accuracy, shortest length.\n";
 
 int pelab_cli_schemes(int argc, char **argv) {
     int n_pos = 0;
@@ -49,3 +53,17 @@ int pelab_cli_metrics(int argc, char **argv) {
     return 0;
 }
 
+
+int pelab_cli_tasks(int argc, char **argv) {
+    int n_pos = 0;
+    if (pelab_cli_parse("tasks", argc, argv, NULL, 0, NULL, 0, &n_pos)) return 2;
+    int n = 0;
+    const pelab_task_def *defs = pelab_task_defs(&n);
+    printf("%-9s %5s %7s %-7s %-7s %7s  %s\n", "task", "vocab", "classes", "readout", "chance", "min_len", "meaning");
+    for (int i = 0; i < n; i++) {
+        const pelab_task_def *t = &defs[i];
+        printf("%-9s %5d %7d %-7s %-7g %7d  %s\n", t->name, t->vocab, t->classes, pelab_readout_str(t->readout),
+               t->chance, t->min_len, t->help);
+    }
+    return 0;
+}

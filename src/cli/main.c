@@ -29,6 +29,7 @@ static const char *g_usage =
     "                        contextual embeddings of literal sentences under every scheme\n"
     "  schemes               the encoding schemes, their formulas and parameters\n"
     "  metrics               the metric columns of results.csv\n"
+    "  tasks                 the synthetic training tasks: vocabulary, classes, readout, chance\n"
     "  geometry --scheme S --d-model D [--seq-len N]\n"
     "                        position similarity curves and geometry metrics of a scheme\n"
     "  heatmap CONFIG [--scheme S] [--what attention|phi|logits] [--seq-len N] [--head H] [--out DIR]\n"
@@ -56,6 +57,7 @@ static const struct {
     {"attend", pelab_cli_attend, pelab_cli_attend_help},
     {"schemes", pelab_cli_schemes, pelab_cli_schemes_help},
     {"metrics", pelab_cli_metrics, pelab_cli_metrics_help},
+    {"tasks", pelab_cli_tasks, pelab_cli_tasks_help},
     {"bench", pelab_cli_bench, pelab_cli_bench_help},
     {"check", pelab_cli_check, pelab_cli_check_help},
     {"report", pelab_cli_report, pelab_cli_report_help},

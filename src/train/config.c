@@ -269,7 +269,7 @@ typedef struct ctx {
     node **axis_at[N_KEYS];           /* each axis value's node                    */
     node *given_key[N_KEYS];          /* the key node in its section               */
     node *given_val[N_KEYS];
-    node *from_at, *to_at;            /* lengths, as given                         */
+    node *from_at;                    /* lengths from (or the one length), as given */
     node **eval_at;                   /* eval_lengths, as given (before sorting)   */
     int *eval_given, n_eval_given;
 } ctx;
@@ -403,6 +403,7 @@ static int fail_key(ctx *c, const node *key, int sec) {
 
 /* Parses sweep: in the order written: every key an axis. */
 static int parse_sweep(ctx *c, pelab_train_config *cfg, node *sw) {
+    long long cells = 1;
     if (sw->kind != PELAB_YAML_KIND_MAP) return pelab_yaml_fail_type(&c->y, sw, "a mapping", "sweep");
     node *sl_key;
     if (pelab_yaml_map_get(sw, "seq_len", &sl_key))
@@ -424,7 +425,15 @@ static int parse_sweep(ctx *c, pelab_train_config *cfg, node *sw) {
         c->sweep_key[ki] = sw->kids[i];
         cfg->n_axes++;
         if (read_axis(c, cfg, ki, sw->kids[i + 1], &cfg->axes[cfg->n_axes - 1])) return -1;
+        /* counted as the axes are read, so that a sweep far too large is
+         * refused before all its ranges are expanded (each product <= 10^6
+         * times one axis, no overflow) */
+        cells *= cfg->axes[cfg->n_axes - 1].count;
+        if (cells > MAX_CELLS)
+            return pelab_yaml_fail(&c->y, sw, "the sweep has more than %d cells (the axes up to '%s' give %lld)",
+                                   MAX_CELLS, g_keys[ki].name, cells);
     }
+    cfg->n_cells = (size_t)cells;
     return 0;
 }
 
@@ -436,7 +445,7 @@ static int parse_lengths(ctx *c, pelab_train_settings *s, const keydef *k, node 
     if (v->kind == PELAB_YAML_KIND_SCALAR) {
         if (pelab_yaml_get_int32(&c->y, v, "lengths", (long long)k->lo, (long long)k->hi, &s->len_from)) return -1;
         s->len_to = s->len_from;
-        c->from_at = c->to_at = v;
+        c->from_at = v;
         return 0;
     }
     if (v->kind != PELAB_YAML_KIND_MAP)
@@ -449,7 +458,6 @@ static int parse_lengths(ctx *c, pelab_train_settings *s, const keydef *k, node 
     }
     if ((nt = pelab_yaml_map_get(v, "to", NULL))) {
         if (pelab_yaml_get_int32(&c->y, nt, "lengths to", (long long)k->lo, (long long)k->hi, &s->len_to)) return -1;
-        c->to_at = nt;
     }
     if (s->len_from > s->len_to)
         return pelab_yaml_fail(&c->y, nf ? nf : v, "lengths from %d is greater than to %d", s->len_from, s->len_to);
@@ -503,13 +511,6 @@ static int parse_section(ctx *c, pelab_train_config *cfg, node *m, int sec) {
         }
     }
     return 0;
-}
-
-/* a * b, or LLONG_MAX when it overflows (a, b >= 0). */
-static long long mul_sat(long long a, long long b) {
-    if (a == 0 || b == 0) return 0;
-    if (a > LLONG_MAX / b) return LLONG_MAX;
-    return a * b;
 }
 
 /* The values key ki takes over the sweep: the axis's, or the one in base. */
@@ -705,7 +706,6 @@ static int check_top_keys(ctx *c, node *root) {
 static int resolve(ctx *c, pelab_train_config *cfg, node *root) {
     node *v, *sweep, *train, *model;
     const char *s;
-    long long cells = 1;
     int ki;
 
     if (root->kind != PELAB_YAML_KIND_MAP) return pelab_yaml_fail_type(&c->y, root, "a mapping", "the top level");
@@ -742,15 +742,6 @@ static int resolve(ctx *c, pelab_train_config *cfg, node *root) {
         return pelab_yaml_fail(&c->y, train, "missing required key '%s' in %s (or sweep it under sweep:)", k->name,
                                g_section_names[k->sec]);
     }
-
-    for (int a = 0; a < cfg->n_axes; a++) cells = mul_sat(cells, cfg->axes[a].count);
-    if (cells > MAX_CELLS) {
-        if (cells == LLONG_MAX)
-            return pelab_yaml_fail(&c->y, sweep, "the sweep has more than %lld cells, more than the limit of %d",
-                                   LLONG_MAX, MAX_CELLS);
-        return pelab_yaml_fail(&c->y, sweep, "the sweep has %lld cells, more than the limit of %d", cells, MAX_CELLS);
-    }
-    cfg->n_cells = (size_t)cells;
 
     /* swept keys at their first value */
     for (int a = 0; a < cfg->n_axes; a++)

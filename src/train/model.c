@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "pelab/base/mem.h"
+#include "pelab/base/numtext.h"
 #include "pelab/base/rng.h"
 #include "pelab/base/status.h"
 #include "pelab/kernels/attention.h"
@@ -397,8 +398,186 @@ void pelab_model_step(pelab_model *m, pelab_optimizer opt, double lr, double wei
     }
 }
 
+const void *pelab_model_logits(const pelab_model *m) { return ((const model_impl *)m->impl)->logits; }
+
 const pelab_tensor *pelab_model_tensor(const pelab_model *m, const char *name) {
     for (int i = 0; i < m->n_tensors; i++)
         if (strcmp(m->tensors[i].name, name) == 0) return &m->tensors[i];
     return NULL;
+}
+
+/* ---- files ---------------------------------------------------------------------- */
+
+#define META_MAX 48
+
+typedef struct meta_buf {
+    pelab_safetensors_meta m[META_MAX + 64];
+    char text[META_MAX][96];
+    int n, nt;
+} meta_buf;
+
+static void meta_put(meta_buf *b, const char *key, double v, const char *str) {
+    PELAB_ASSERT(b->nt < META_MAX);
+    char *t = b->text[b->nt++];
+    if (str)
+        snprintf(t, 96, "%s", str);
+    else
+        snprintf(t, 96, "%.17g", v);
+    b->m[b->n].key = key;
+    b->m[b->n].value = t;
+    b->n++;
+}
+
+static const char *const g_param_keys[PELAB_SCHEME_MAX_PARAMS] = {"scheme.param0", "scheme.param1",
+                                                                   "scheme.param2", "scheme.param3"};
+
+pelab_status pelab_model_save(const pelab_model *m, const char *path, const pelab_safetensors_meta *extra,
+                              int n_extra, pelab_error *err) {
+    const pelab_model_dims *d = &m->dims;
+    meta_buf b;
+    memset(&b, 0, sizeof b);
+    meta_put(&b, "format", 0, "pelab-model-1");
+    meta_put(&b, "scheme", 0, d->scheme.name);
+    meta_put(&b, "scheme.type", 0, pelab_scheme_def_get(d->scheme.id)->name);
+    const pelab_scheme_def *def = pelab_scheme_def_get(d->scheme.id);
+    for (int i = 0; i < def->n_params; i++) meta_put(&b, g_param_keys[i], d->scheme.params[i], NULL);
+    meta_put(&b, "dtype", 0, pelab_dtype_str(d->dtype));
+    meta_put(&b, "vocab", d->vocab, NULL);
+    meta_put(&b, "classes", d->classes, NULL);
+    meta_put(&b, "readout", 0, pelab_readout_str(d->readout));
+    meta_put(&b, "d_model", d->d, NULL);
+    meta_put(&b, "heads", d->heads, NULL);
+    meta_put(&b, "layers", d->layers, NULL);
+    meta_put(&b, "hidden", d->hidden, NULL);
+    meta_put(&b, "norm", 0, pelab_norm_str(d->norm));
+    meta_put(&b, "mask", 0, d->causal ? "causal" : "none");
+    meta_put(&b, "width", d->width, NULL);
+    meta_put(&b, "pe_width", d->pe_width, NULL);
+    meta_put(&b, "pos_rows", d->pos_rows, NULL);
+    meta_put(&b, "seed", 0, NULL);
+    snprintf(b.text[b.nt - 1], 96, "%llu", (unsigned long long)((const model_impl *)m->impl)->seed);
+    const int own = b.n;
+    for (int i = 0; i < n_extra && b.n < META_MAX + 64; i++) {
+        int dup = 0; /* the key columns repeat the model's own fields (scheme, d_model, ...) */
+        for (int j = 0; j < own && !dup; j++) dup = strcmp(b.m[j].key, extra[i].key) == 0;
+        if (!dup) b.m[b.n++] = extra[i];
+    }
+    pelab_safetensor t[PELAB_MODEL_MAX_TENSORS];
+    const size_t es = dtype_size(d->dtype);
+    for (int i = 0; i < m->n_tensors; i++) {
+        const pelab_tensor *x = &m->tensors[i];
+        memset(&t[i], 0, sizeof t[i]);
+        t[i].name = x->name;
+        t[i].dtype = d->dtype;
+        t[i].rank = x->rank;
+        t[i].shape[0] = (size_t)x->shape[0];
+        t[i].shape[1] = (size_t)x->shape[1];
+        t[i].data = (const char *)m->params + x->offset * es;
+    }
+    return pelab_safetensors_write(path, t, (size_t)m->n_tensors, b.m, (size_t)b.n, err);
+}
+
+static int meta_num(const pelab_safetensors_file *f, const char *key, double *v, pelab_error *err) {
+    const char *s = pelab_safetensors_meta_get(f, key);
+    if (!s || !pelab_parse_double(s, v)) {
+        pelab_error_set(err, PELAB_STATUS_RUN, "%s: not a pelab model: metadata '%s' %s", f->path, key,
+                        s ? "is not a number" : "is missing");
+        return -1;
+    }
+    return 0;
+}
+
+static int meta_enum(const pelab_safetensors_file *f, const char *key, const char *a, const char *b_, int *v,
+                     pelab_error *err) {
+    const char *s = pelab_safetensors_meta_get(f, key);
+    if (s && strcmp(s, a) == 0) return *v = 0, 0;
+    if (s && strcmp(s, b_) == 0) return *v = 1, 0;
+    pelab_error_set(err, PELAB_STATUS_RUN, "%s: not a pelab model: metadata '%s' %s (wanted %s or %s)", f->path, key,
+                    s ? "has an unknown value" : "is missing", a, b_);
+    return -1;
+}
+
+pelab_status pelab_model_load(pelab_model *m, char *task_name, size_t cap, const char *path, int max_batch,
+                              int max_len, pelab_error *err) {
+    memset(m, 0, sizeof *m);
+    pelab_safetensors_file f;
+    pelab_status s = pelab_safetensors_read(&f, path, err);
+    if (s) return s;
+    pelab_model_dims d;
+    memset(&d, 0, sizeof d);
+    const char *fmt = pelab_safetensors_meta_get(&f, "format");
+    const char *type = pelab_safetensors_meta_get(&f, "scheme.type");
+    const char *name = pelab_safetensors_meta_get(&f, "scheme");
+    const char *task = pelab_safetensors_meta_get(&f, "task");
+    const pelab_scheme_def *def = type ? pelab_scheme_def_find(type) : NULL;
+    if (!fmt || strcmp(fmt, "pelab-model-1") != 0 || !def || !name || strlen(name) >= PELAB_SCHEME_NAME_MAX) {
+        pelab_error_set(err, PELAB_STATUS_RUN, "%s: not a pelab model (its metadata has no format \"pelab-model-1\" "
+                        "and scheme)", path);
+        pelab_safetensors_free(&f);
+        return PELAB_STATUS_RUN;
+    }
+    pelab_scheme_init_default(&d.scheme, def->id);
+    snprintf(d.scheme.name, sizeof d.scheme.name, "%s", name);
+    d.kind = def->kind;
+    double v[12];
+    int e[4];
+    const char *nk[] = {"vocab", "classes", "d_model", "heads", "layers", "hidden", "width", "pe_width", "pos_rows"};
+    int bad = 0;
+    for (int i = 0; i < def->n_params && !bad; i++) bad = meta_num(&f, g_param_keys[i], &d.scheme.params[i], err);
+    for (int i = 0; i < 9 && !bad; i++) bad = meta_num(&f, nk[i], &v[i], err);
+    if (!bad) bad = meta_enum(&f, "dtype", "f32", "f64", &e[0], err);
+    if (!bad) bad = meta_enum(&f, "readout", "pool", "each", &e[1], err);
+    if (!bad) bad = meta_enum(&f, "norm", "pre", "none", &e[2], err);
+    if (!bad) bad = meta_enum(&f, "mask", "none", "causal", &e[3], err);
+    if (!bad) {
+        for (int i = 0; i < 9; i++)
+            if (!(v[i] >= 0 && v[i] <= 1e7 && v[i] == floor(v[i]))) bad = 1;
+        if (!bad && (v[0] < 1 || v[1] < 1 || v[2] < 1 || v[3] < 1 || v[4] < 1 || v[5] < 1 || (int)v[2] % (int)v[3]))
+            bad = 1;
+        if (bad)
+            pelab_error_set(err, PELAB_STATUS_RUN, "%s: not a pelab model: its sizes are inconsistent", path);
+    }
+    if (bad) {
+        pelab_safetensors_free(&f);
+        return PELAB_STATUS_RUN;
+    }
+    d.vocab = (int)v[0], d.classes = (int)v[1], d.d = (int)v[2], d.heads = (int)v[3], d.layers = (int)v[4];
+    d.hidden = (int)v[5], d.width = (int)v[6], d.pe_width = (int)v[7], d.pos_rows = (int)v[8];
+    d.dtype = e[0] ? PELAB_DTYPE_F64 : PELAB_DTYPE_F32;
+    d.readout = e[1] ? PELAB_READOUT_EACH : PELAB_READOUT_POOL;
+    d.norm = e[2] ? PELAB_NORM_NONE : PELAB_NORM_PRE;
+    d.causal = e[3];
+    if (d.scheme.id == PELAB_SCHEME_T5) {
+        d.t5_buckets = (int)pelab_scheme_param(&d.scheme, "buckets");
+        d.t5_max_distance = (int)pelab_scheme_param(&d.scheme, "max_distance");
+    }
+    d.max_batch = max_batch;
+    d.max_len = max_len;
+    pelab_model_init(m, &d, PELAB_INIT_PROBE, 1.0, 0);
+    const char *seed = pelab_safetensors_meta_get(&f, "seed");
+    if (seed) ((model_impl *)m->impl)->seed = strtoull(seed, NULL, 10);
+    s = PELAB_STATUS_OK;
+    size_t got = 0;
+    for (int i = 0; i < m->n_tensors && !s; i++) {
+        const pelab_tensor *t = &m->tensors[i];
+        const pelab_safetensor *ft = pelab_safetensors_find(&f, t->name);
+        if (!ft || ft->rank != t->rank || ft->shape[0] != (size_t)t->shape[0] ||
+            (t->rank == 2 && ft->shape[1] != (size_t)t->shape[1])) {
+            s = pelab_error_set(err, PELAB_STATUS_RUN, "%s: tensor '%s' %s (the metadata's model wants [%d, %d])", path,
+                                t->name, ft ? "has another shape" : "is missing", t->shape[0], t->shape[1]);
+            break;
+        }
+        if (d.dtype == PELAB_DTYPE_F64)
+            s = pelab_safetensors_get_f64(&f, t->name, (double *)m->params + t->offset, t->count, NULL, err);
+        else
+            s = pelab_safetensors_get_f32(&f, t->name, (float *)m->params + t->offset, t->count, NULL, err);
+        got++;
+    }
+    if (!s && got != f.n)
+        s = pelab_error_set(err, PELAB_STATUS_RUN, "%s: %zu tensors, but the metadata's model has %d", path, f.n,
+                            m->n_tensors);
+    if (task_name && cap) snprintf(task_name, cap, "%s", task ? task : "");
+    pelab_safetensors_free(&f);
+    if (s) pelab_model_free(m);
+    return s;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pelab/base/fileio.h"
 #include "pelab/base/mem.h"
 #include "pelab/base/rng.h"
 #include "pelab/base/status.h"
@@ -300,8 +301,13 @@ static void run_trial(trial_result *res, pelab_model *m, const pelab_train_setti
     res->time_s = omp_get_wtime() - t0;
 }
 
+/* A row without numbers: status "skipped: WHY", or WHY itself when it is
+ * already a status ("failed: ..."). */
 static void skip_row(pelab_strbuf *rows, const char *key, int n, int width, int trials, const char *why) {
-    pelab_strbuf_printf(rows, "%s,%d,%d,%d,skipped: %s", key, n, width, trials, why);
+    if (strncmp(why, "failed: ", 8) == 0)
+        pelab_strbuf_printf(rows, "%s,%d,%d,%d,%s", key, n, width, trials, why);
+    else
+        pelab_strbuf_printf(rows, "%s,%d,%d,%d,skipped: %s", key, n, width, trials, why);
     for (int i = 0; i < 2 * PELAB_TRAIN_METRIC_COUNT; i++) pelab_strbuf_putc(rows, ',');
     pelab_strbuf_putc(rows, '\n');
 }
@@ -313,6 +319,46 @@ void pelab_train_cell_skip(pelab_strbuf *rows, const pelab_train_config *cfg, si
     const int kl = pelab_train_config_key(key, sizeof key, cfg, &s);
     PELAB_ASSERT(kl > 0 && (size_t)kl < sizeof key);
     for (int e = 0; e < s.n_eval; e++) skip_row(rows, key, s.eval_lengths[e], 0, cfg->trials, why);
+}
+
+/* Write trial t's model to DIR/models/<cell>-t<t>.safetensors, with the
+ * cell's key columns and the task in its metadata. On failure a status
+ * "failed: REASON" (commas replaced: it is a CSV field) goes to failed. */
+static void save_model(char *failed, size_t cap, const pelab_model *m, const pelab_train_config *cfg,
+                       const pelab_train_settings *s, const char *key, size_t cell, int t, const char *dir) {
+    char path[4600], folder[4200];
+    pelab_error err;
+    snprintf(folder, sizeof folder, "%s/models", dir);
+    snprintf(path, sizeof path, "%s/%zu-t%d.safetensors", folder, cell, t);
+    pelab_safetensors_meta extra[PELAB_TRAIN_MAX_KEY_COLUMNS + 4];
+    char vals[PELAB_TRAIN_MAX_KEY_COLUMNS][128], cellbuf[32], trialbuf[32], hashbuf[32];
+    int n = 0;
+    const char *p = key;
+    for (int i = 0; i < cfg->n_key && *p; i++) {
+        const char *c = strchr(p, ',');
+        const size_t len = c ? (size_t)(c - p) : strlen(p);
+        snprintf(vals[i], sizeof vals[i], "%.*s", (int)(len < 127 ? len : 127), p);
+        extra[n].key = cfg->key_names[i];
+        extra[n].value = vals[i];
+        n++;
+        p = c ? c + 1 : p + len;
+    }
+    snprintf(cellbuf, sizeof cellbuf, "%zu", cell);
+    snprintf(trialbuf, sizeof trialbuf, "%d", t);
+    snprintf(hashbuf, sizeof hashbuf, "%016llx", (unsigned long long)cfg->hash);
+    extra[n++] = (pelab_safetensors_meta){"cell", cellbuf};
+    extra[n++] = (pelab_safetensors_meta){"trial", trialbuf};
+    extra[n++] = (pelab_safetensors_meta){"config_hash", hashbuf};
+    (void)s;
+    /* "task" may already be a key column */
+    int has_task = 0;
+    for (int i = 0; i < cfg->n_key; i++) has_task |= strcmp(cfg->key_names[i], "task") == 0;
+    if (!has_task) extra[n++] = (pelab_safetensors_meta){"task", pelab_task_def_get(s->task)->name};
+    if (pelab_mkdir_p(folder, &err) || pelab_model_save(m, path, extra, n, &err)) {
+        snprintf(failed, cap, "failed: %.900s", err.msg);
+        for (char *q = failed; *q; q++)
+            if (*q == ',' || *q == '\n') *q = ';';
+    }
 }
 
 /* Mean and sample standard deviation of v[0..k) (std 0 for one value). */
@@ -342,10 +388,12 @@ void pelab_train_cell_run(pelab_strbuf *rows, pelab_strbuf *curves, const pelab_
     }
     trial_result *res = pelab_xcalloc((size_t)T_, sizeof *res);
     int width = 0;
+    char failed[PELAB_ERROR_MSG_MAX] = "";
     for (int t = 0; t < T_; t++) {
         pelab_model m;
         run_trial(&res[t], &m, &s, task, cfg->seed, t, key, curves);
         width = m.dims.width;
+        if (s.save && models_dir && !failed[0]) save_model(failed, sizeof failed, &m, cfg, &s, key, cell, t, models_dir);
         pelab_model_free(&m);
     }
     double *v = pelab_xcalloc((size_t)T_, sizeof *v);
@@ -355,6 +403,10 @@ void pelab_train_cell_run(pelab_strbuf *rows, pelab_strbuf *curves, const pelab_
             snprintf(why, sizeof why, "eval length %d exceeds learned max_len %d", n,
                      (int)pelab_scheme_param(s.scheme, "max_len"));
             skip_row(rows, key, n, width, T_, why);
+            continue;
+        }
+        if (failed[0]) {
+            skip_row(rows, key, n, width, T_, failed);
             continue;
         }
         pelab_strbuf_printf(rows, "%s,%d,%d,%d,ok", key, n, width, T_);

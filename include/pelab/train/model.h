@@ -23,6 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pelab/base/status.h"
+#include "pelab/io/safetensors.h"
 #include "pelab/kernels/types.h"
 #include "pelab/pe/encoding.h"
 #include "pelab/train/config.h"
@@ -97,6 +99,10 @@ typedef struct pelab_model_stats {
 void pelab_model_forward(pelab_model_stats *st, pelab_model *m, const int *tokens, const int *targets, int B,
                          int n, int want_attn);
 
+/* The logits of the last forward: (predictions, classes) of the model's
+ * dtype (float or double), valid until the next forward. */
+const void *pelab_model_logits(const pelab_model *m);
+
 /* Gradient of the last forward's loss into m->grads (overwritten). */
 void pelab_model_backward(pelab_model *m);
 
@@ -112,5 +118,24 @@ void pelab_model_step(pelab_model *m, pelab_optimizer opt, double lr, double wei
 
 /* The tensor named name, or NULL. */
 const pelab_tensor *pelab_model_tensor(const pelab_model *m, const char *name);
+
+/* Write m's parameters to path as safetensors (pelab/io/safetensors.h),
+ * each tensor under its name and shape, in the model's dtype, with
+ * metadata: "format" = "pelab-model-1", every field of the dims
+ * ("d_model", "heads", "layers", "hidden", "norm", "mask", "readout",
+ * "vocab", "classes", "width", "pe_width", "pos_rows", "scheme" and its
+ * parameters "scheme.param0", ...), then those of extra[0..n_extra) (the cell's
+ * key columns, the task) whose keys are not among them. Written atomically;
+ * errors name the path. */
+pelab_status pelab_model_save(const pelab_model *m, const char *path, const pelab_safetensors_meta *extra,
+                              int n_extra, pelab_error *err);
+
+/* Load a model saved by pelab_model_save: its dims from the metadata (with
+ * activation room for max_batch sequences of max_len tokens), its
+ * parameters from the tensors (names and shapes checked). *task_name (cap
+ * bytes) receives the "task" metadata ("" when absent). Errors (RUN) name
+ * the path and what is missing or wrong. */
+pelab_status pelab_model_load(pelab_model *m, char *task_name, size_t cap, const char *path, int max_batch,
+                              int max_len, pelab_error *err);
 
 #endif /* PELAB_TRAIN_MODEL_H */

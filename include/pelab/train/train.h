@@ -77,10 +77,12 @@ double pelab_train_flops(const pelab_train_settings *s, int trials);
 double pelab_train_bytes(const pelab_train_settings *s);
 
 /* Run cell `cell` of cfg: every trial, then one row per eval length appended
- * to rows and the curve rows to curves. When models_dir is not NULL and the
- * settings say save, each trial's final parameters are written to
- * models_dir/<cell>-t<trial>.safetensors (an error there is the cell's
- * status). Deterministic: a function of cfg and cell alone (time_s aside). */
+ * to rows and the curve rows to curves. When models_dir (the results
+ * folder) is not NULL and the settings say save, each trial's final
+ * parameters are written to models_dir/models/<cell>-t<trial>.safetensors
+ * (pelab_model_save; the cell's key columns, task, cell, trial and config
+ * hash in its metadata); an error there makes the cell's status "failed:
+ * REASON". Deterministic: a function of cfg and cell alone (time_s aside). */
 void pelab_train_cell_run(pelab_strbuf *rows, pelab_strbuf *curves, const pelab_train_config *cfg, size_t cell,
                           const char *models_dir);
 
