@@ -223,6 +223,72 @@ static void test_linear_backward_fd(void) {
            "(planted 1e-5 error seen as %.2g)\n", m, planted);
 }
 
+/* The backward at sizes past the k chunking (128) and the register tiles'
+ * tails, f64 and f32, against naive double sums with the classic bound
+ * 2 eps (terms + 2) sum |terms| (the starting gradient counts as a term). */
+static void test_linear_backward_vs_naive(void) {
+    static const int dims[][3] = {{300, 130, 70}, {37, 257, 33}, {129, 9, 200}};
+    double m64 = 0, m32 = 0;
+    for (size_t c = 0; c < sizeof dims / sizeof *dims; c++) {
+        const int N = dims[c][0], I = dims[c][1], O = dims[c][2];
+        const size_t ni = (size_t)N * I, io = (size_t)I * O, no = (size_t)N * O;
+        for (int f32 = 0; f32 <= 1; f32++) {
+            double *x = randn(500 + c, ni, 1), *w = randn(510 + c, io, 1), *R = randn(520 + c, no, 1);
+            double *gx = randn(530 + c, ni, 1), *gw = randn(540 + c, io, 1), *gb = randn(550 + c, (size_t)O, 1);
+            if (f32) {
+                double *t[6] = {x, w, R, gx, gw, gb};
+                const size_t sz[6] = {ni, io, no, ni, io, (size_t)O};
+                for (int a = 0; a < 6; a++)
+                    for (size_t i = 0; i < sz[a]; i++) t[a][i] = (double)(float)t[a][i];
+            }
+            double *hx = copy(gx, ni), *hw = copy(gw, io), *hb = copy(gb, (size_t)O);
+            if (!f32) {
+                pelab_linear_backward_f64(hx, hw, hb, R, x, w, N, I, O);
+            } else {
+                float *xf = to_f32(x, ni), *wf = to_f32(w, io), *Rf = to_f32(R, no);
+                float *fx = to_f32(gx, ni), *fw = to_f32(gw, io), *fb = to_f32(gb, (size_t)O);
+                pelab_linear_backward_f32(fx, fw, fb, Rf, xf, wf, N, I, O);
+                for (size_t i = 0; i < ni; i++) hx[i] = fx[i];
+                for (size_t i = 0; i < io; i++) hw[i] = fw[i];
+                for (int i = 0; i < O; i++) hb[i] = fb[i];
+                free(xf), free(wf), free(Rf), free(fx), free(fw), free(fb);
+            }
+            const double eps = f32 ? 6e-8 : 1.2e-16;
+            double md = 0;
+            for (int n = 0; n < N; n++)
+                for (int i = 0; i < I; i++) { /* dinp = g + sum_o dout w[i][o] */
+                    double s = gx[(size_t)n * I + i], bd = fabs(s);
+                    for (int o = 0; o < O; o++) {
+                        const double t = R[(size_t)n * O + o] * w[(size_t)i * O + o];
+                        s += t, bd += fabs(t);
+                    }
+                    ASSERT_NEAR(hx[(size_t)n * I + i], s, 2 * eps * (O + 2) * bd);
+                    md = fmax(md, fabs(hx[(size_t)n * I + i] - s));
+                }
+            for (int i = 0; i < I; i++)
+                for (int o = 0; o < O; o++) { /* dw = g + sum_n inp[n][i] dout[n][o] */
+                    double s = gw[(size_t)i * O + o], bd = fabs(s);
+                    for (int n = 0; n < N; n++) {
+                        const double t = x[(size_t)n * I + i] * R[(size_t)n * O + o];
+                        s += t, bd += fabs(t);
+                    }
+                    ASSERT_NEAR(hw[(size_t)i * O + o], s, 2 * eps * (N + 2) * bd);
+                    md = fmax(md, fabs(hw[(size_t)i * O + o] - s));
+                }
+            for (int o = 0; o < O; o++) {
+                double s = gb[o], bd = fabs(s);
+                for (int n = 0; n < N; n++) s += R[(size_t)n * O + o], bd += fabs(R[(size_t)n * O + o]);
+                ASSERT_NEAR(hb[o], s, 2 * eps * (N + 2) * bd);
+                md = fmax(md, fabs(hb[o] - s));
+            }
+            if (f32) m32 = fmax(m32, md);
+            else m64 = fmax(m64, md);
+            free(x), free(w), free(R), free(gx), free(gw), free(gb), free(hx), free(hw), free(hb);
+        }
+    }
+    printf("  linear backward (+=) at chunked sizes: max |kernel - naive double| f64 %.2g, f32 %.2g\n", m64, m32);
+}
+
 /* f32 kernels against f64 kernels on the same (float-rounded) inputs */
 static void test_linear_f32_vs_f64(void) {
     static const int dims[][3] = {{70, 66, 50}, {33, 130, 100}, {200, 64, 256}};
@@ -735,6 +801,7 @@ static void test_nested_call(void) {
 int main(void) {
     TEST_RUN(test_linear_forward_vs_naive);
     TEST_RUN(test_linear_backward_fd);
+    TEST_RUN(test_linear_backward_vs_naive);
     TEST_RUN(test_linear_f32_vs_f64);
     TEST_RUN(test_layernorm);
     TEST_RUN(test_gelu);
