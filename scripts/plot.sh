@@ -85,7 +85,7 @@ while [ $# -gt 0 ]; do
     --format) [ $# -ge 2 ] || usage; format=$2; shift 2
               case $format in png|svg|both) ;; *) die "--format is png, svg or both, not '$format'" ;; esac ;;
     --title) [ $# -ge 2 ] || usage; title=$2; shift 2 ;;
-    -h|--help) sed -n '2,54p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     -*) die "unknown option '$1'" ;;
     *) if [ -z "$results" ]; then results=$1; elif [ -z "$outdir" ]; then outdir=$1; else die "one RESULTS and one OUTDIR only ('$1' is extra)"; fi; shift ;;
   esac
