@@ -218,6 +218,13 @@ if [ $have_gnuplot = 1 ]; then
   expect_exit 0 "plot.sh --x d_model on training results" bash "$SRC/scripts/plot.sh" "$TMP/tr" "$TMP/trx" --x d_model --format svg
   check "--x d_model: eval_len is then a slice axis" grep -q 'eval_len=6' "$TMP/trx/index.tsv"
   expect_exit 2 "plot.sh --x on a training key that is not a number" bash "$SRC/scripts/plot.sh" "$TMP/tr" "$TMP/trx" --x task
+  # log y for loss and grad_norm only where they span more than a decade
+  check "a loss within a decade is on a linear axis (no power-of-ten ticks)" sh -c "! grep -q '>10</tspan><tspan' '$TMP/tr/figures/curves-masknone.svg'"
+  cp -r "$TMP/tr" "$TMP/tr-decade" && rm -rf "$TMP/tr-decade/figures"
+  awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "loss") c = i; else if ($i == "step") t = i; print; next } { if ($t == 5) $c = $c * 100; print }' \
+    "$TMP/tr/curves.csv" >"$TMP/tr-decade/curves.csv"
+  expect_exit 0 "plot.sh on curves whose loss spans decades" bash "$SRC/scripts/plot.sh" "$TMP/tr-decade" --format svg --metrics loss
+  check "... draws it on a log axis" grep -q '>10</tspan><tspan' "$TMP/tr-decade/figures/curves.svg"
   # train short, test long: the training length and chance, named and drawn
   check "the evaluation caption names the longest training length" grep -q 'The dashed vertical line is at the longest training length (6)\.' "$TMP/tr/figures/index.tsv"
   check "the evaluation caption names chance for the task" grep -q 'chance accuracy for task majority (0.0625, from pelab tasks)' "$TMP/tr/figures/index.tsv"
