@@ -506,7 +506,7 @@ EOF
 # one_panel FAM XLABEL lin|log2 METRIC: the panel of METRIC in a figure of FAM
 one_panel() {
   local fam=$1 m=$4
-  echo "set xrange [*:*]; set xlabel '$2'; set border 3; set tics nomirror out scale 0.6; set xtics autofreq; set grid; set key off" >>"$fig_gp"
+  echo "set xrange [*:*]; set xlabel '$2'; set border 3; set xtics nomirror out scale 0.6 autofreq; set ytics nomirror out scale 0.6; unset x2tics; unset y2tics; set grid; set key off" >>"$fig_gp"
   if [ "$3" = lin ]; then echo "unset logscale x" >>"$fig_gp"; else echo "set logscale x 2" >>"$fig_gp"; fi
   if [ "$fam" = curves ] && declare -F "plot_curve_$m" >/dev/null; then "plot_curve_$m"
   elif [ "$fam" != curves ] && declare -F "plot_$m" >/dev/null; then "plot_$m"
@@ -577,7 +577,7 @@ figure() {
     q qs "$here/plot/style.gp"; q qt "$title: $fam"
     echo "load $qs"
     [ "$xscale" = lin ] && echo "unset logscale x"
-    echo "set multiplot layout $rows,$ncol title $qt.\"\\n$sub\" noenhanced font ',12' margins $(awk -v w=$width 'BEGIN { printf "%.4f", 80 / w }'),0.98,$(awk -v h=$height 'BEGIN { printf "%.4f", 45 / h }'),$(awk -v h=$height -v p=$head_px 'BEGIN { printf "%.4f", 1 - p / h }') spacing 0.09,0.14"
+    echo "set multiplot layout $rows,$ncol title $qt.\"\\n$sub\" noenhanced font ',12' margins $(awk -v w=$width 'BEGIN { printf "%.4f", 80 / w }'),0.98,$(awk -v h=$height 'BEGIN { printf "%.4f", 58 / h }'),$(awk -v h=$height -v p=$head_px 'BEGIN { printf "%.4f", 1 - p / h }') spacing 0.09,0.14"
   } >"$fig_gp"
   for m in "${fam_metrics[@]}"; do
     r=$((r + 1))
