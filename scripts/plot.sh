@@ -2,7 +2,8 @@
 # scripts/plot.sh — figures from a pelab results.csv, with gnuplot.
 #
 #   scripts/plot.sh RESULTS [OUTDIR] [--x AXIS] [--overlay AXIS] [--where COL=VALUE]...
-#                   [--each COL]... [--all] [--format png|svg|both] [--title TEXT]
+#                   [--each COL]... [--all] [--panels AXIS] [--metrics M1,M2,...]
+#                   [--format png|svg|both] [--title TEXT]
 #
 # RESULTS is a results folder (its results.csv) or the CSV file; OUTDIR
 # defaults to RESULTS/figures. For each metric family (values, attention,
@@ -47,6 +48,18 @@
 # per value of COL, --all one set per slice (`pelab report` draws --all).
 # Under sentence input every sentence is a point at its own length.
 #
+# "Train short, test long": against eval_len (log2, a tick at each
+# evaluation length) every panel of the evaluation figure has a dashed
+# vertical line at the longest training length (the manifest's lengths.to;
+# a swept train_len or train_to: the slice's own value, one line per value
+# under --overlay), labelled in the eval_acc panel, and eval_acc a dashed
+# horizontal line at the task's chance accuracy (`pelab tasks`, else the
+# table of src/train/task.c); the caption says both. Loss, gradient norm
+# and eval_loss are on a log axis where they span more than a decade,
+# else linear. --panels AXIS: one figure with a panel per value of AXIS
+# (--panels task: a column of panels per task, each with its own chance)
+# instead of a figure per value. --metrics M1,M2: only those panels.
+#
 # Writes OUTDIR/FAMILY[-SLICE].png and .svg, and OUTDIR/index.tsv (one line
 # per figure: family, png, svg, title, slice, caption) that `pelab report`
 # reads. Exit status: 0 figures written; 2 bad usage or unreadable results;
@@ -58,7 +71,7 @@ usage() { sed -n '3,5p' "$0" | sed 's/^# *//' >&2; exit 2; }
 die() { echo "plot.sh: $*" >&2; exit 2; }
 
 # ---- arguments ---------------------------------------------------------------
-results='' outdir='' format=both title='' all=0 xaxis='' overlay=''
+results='' outdir='' format=both title='' all=0 xaxis='' overlay='' paxis='' only=''
 declare -a wheres=() eaches=()
 while [ $# -gt 0 ]; do
   case $1 in
@@ -67,10 +80,12 @@ while [ $# -gt 0 ]; do
     --all) all=1; shift ;;
     --x) [ $# -ge 2 ] || usage; xaxis=$2; shift 2 ;;
     --overlay) [ $# -ge 2 ] || usage; overlay=$2; shift 2 ;;
+    --panels) [ $# -ge 2 ] || usage; paxis=$2; shift 2 ;;
+    --metrics) [ $# -ge 2 ] || usage; [[ $2 =~ ^[A-Za-z0-9_]+(,[A-Za-z0-9_]+)*$ ]] || die "--metrics wants M1,M2,..., not '$2'"; only=$2; shift 2 ;;
     --format) [ $# -ge 2 ] || usage; format=$2; shift 2
               case $format in png|svg|both) ;; *) die "--format is png, svg or both, not '$format'" ;; esac ;;
     --title) [ $# -ge 2 ] || usage; title=$2; shift 2 ;;
-    -h|--help) sed -n '2,41p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     -*) die "unknown option '$1'" ;;
     *) if [ -z "$results" ]; then results=$1; elif [ -z "$outdir" ]; then outdir=$1; else die "one RESULTS and one OUTDIR only ('$1' is extra)"; fi; shift ;;
   esac
@@ -109,6 +124,7 @@ trap 'rm -rf "$work"' EXIT
 # From `pelab metrics` and `pelab schemes` when a pelab binary is at hand
 # (PELAB_BIN, or pelab on PATH); otherwise the lists of this version.
 bin=${PELAB_BIN:-$(command -v pelab || true)}
+[ -n "$bin" ] || [ ! -x "$here/../build/pelab" ] || bin=$here/../build/pelab
 if [ -n "$bin" ] && [ -x "$bin" ] && "$bin" metrics >"$work/metrics.txt" 2>/dev/null; then
   awk 'NF >= 2 && $1 ~ /^[a-z0-9_]+$/ && $2 != "cost" { print $1, $2 }' "$work/metrics.txt" >"$work/families"
 else
@@ -154,6 +170,20 @@ if [ -n "$bin" ] && [ -x "$bin" ] && "$bin" schemes >"$work/schemes.txt" 2>/dev/
   mapfile -t registry < <(awk '$1 ~ /^[a-z0-9_]+$/ && $2 ~ /^(none|append|add|rotate|bias)$/ { print $1 }' "$work/schemes.txt")
 fi
 [ ${#registry[@]} -gt 0 ] || registry=(none index index_norm sinusoidal onehot binary learned rope alibi t5)
+# chance accuracy of each training task: `pelab tasks` (its column chance),
+# else this table of src/train/task.c (agent: 8 nouns but 2 candidates in
+# a sentence; the others: 16 equally likely classes)
+declare -A CHANCE=()
+if [ -n "$bin" ] && [ -x "$bin" ] && "$bin" tasks >"$work/tasks.txt" 2>/dev/null; then
+  while read -r t c; do CHANCE[$t]=$c; done < <(
+    awk 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "chance") cc = i; next }
+         cc && $1 ~ /^[a-z0-9_]+$/ && $cc ~ /^[0-9.]+([eE][-+]?[0-9]+)?$/ { print $1, $cc }' "$work/tasks.txt")
+fi
+chance_from='pelab tasks'
+if [ ${#CHANCE[@]} -eq 0 ]; then
+  CHANCE=([agent]=0.5 [retrieve]=0.0625 [shift]=0.0625 [reverse]=0.0625 [majority]=0.0625)
+  chance_from='src/train/task.c'
+fi
 declare -A REG=()    # built-in name -> its line style (1-based registry position)
 for i in "${!registry[@]}"; do REG[${registry[$i]}]=$((i + 1)); done
 declare -A TYPE=()   # a config's named variant -> its built-in type (manifest.json "config")
@@ -183,7 +213,7 @@ style() {
 }
 
 # ---- one function per metric: its axis label and scale --------------------------
-# panel METRIC LABEL log|lin [YMIN YMAX] appends the metric's panel to the
+# panel METRIC LABEL log|lin|auto [YMIN YMAX] appends the metric's panel to the
 # figure being written ($fig_gp); the functions below name each metric.
 plot_pe_max_abs()            { panel pe_max_abs "largest |PE| value" log; }
 plot_pe_token_ratio()        { panel pe_token_ratio "mean ||PE_p|| / mean ||E_p||" log; }
@@ -207,11 +237,11 @@ plot_mono_spearman()         { panel mono_spearman "Spearman(|p-q|, -similarity)
 plot_sym_residual()          { panel sym_residual "||Phi - Phi^T|| / ||Phi||" log; }
 # training results, against eval_len
 plot_eval_acc()              { panel eval_acc "accuracy at the evaluation length" lin 0 1.05; }
-plot_eval_loss()             { panel eval_loss "cross-entropy at the evaluation length" log; }
+plot_eval_loss()             { panel eval_loss "cross-entropy at the evaluation length" auto; }
 # training curves (curves.csv), against the step
-plot_curve_loss()            { panel loss "training loss" log; }
+plot_curve_loss()            { panel loss "training loss" auto; }
 plot_curve_train_acc()       { panel train_acc "training accuracy" lin 0 1.05; }
-plot_curve_grad_norm()       { panel grad_norm "gradient norm ||g||_2" log; }
+plot_curve_grad_norm()       { panel grad_norm "gradient norm ||g||_2" auto; }
 plot_curve_attn_entropy()    { panel attn_entropy "attention entropy / ln k" lin 0 1.05; }
 plot_curve_logit_max_abs()   { panel logit_max_abs "largest |logit|" log; }
 # the curves drawn, in panel order
@@ -268,12 +298,19 @@ mapfile -t schemes < <(printf '%s' "${VALUES[scheme]:-}")
 [ ${#schemes[@]} -gt 0 ] || die "$csv has no rows"
 ovals=()
 [ -n "$overlay" ] && mapfile -t ovals < <(printf '%s' "${VALUES[$overlay]}")
+pvals=()
+if [ -n "$paxis" ]; then
+  [[ " ${axes[*]} " == *" $paxis "* ]] || die "--panels $paxis: not an axis of $csv (axes: ${axes[*]})"
+  [ "$paxis" != "$overlay" ] || die "--panels $paxis: $paxis is the --overlay axis"
+  mapfile -t pvals < <(printf '%s' "${VALUES[$paxis]}")
+fi
 
 # ---- which slices ------------------------------------------------------------------------
 for w in "${wheres[@]+"${wheres[@]}"}"; do
   k=${w%%=*}; v=${w#*=}
   [[ " ${axes[*]} " == *" $k "* ]] || die "--where $k: not an axis of $csv (axes: ${axes[*]})"
   [ "$k" != "$overlay" ] || die "--where $k: $k is the --overlay axis"
+  [ "$k" != "$paxis" ] || die "--where $k: $k is the --panels axis"
   [[ $'\n'"${VALUES[$k]}" == *$'\n'"$v"$'\n'* ]] || die "--where $k=$v: $k has no value '$v' (values: $(printf '%s' "${VALUES[$k]}" | tr '\n' ' ' | sed 's/ $//'))"
 done
 for e in "${eaches[@]+"${eaches[@]}"}"; do
@@ -284,6 +321,7 @@ declare -A NOTE=()   # axis -> " (of 16, 64)" when it has several values
 declare -A VARY=()   # axis -> 1 when the figures take several of its values
 for a in "${axes[@]}"; do
   [ "$a" = "$overlay" ] && continue
+  [ "$a" = "$paxis" ] && continue
   mapfile -t vals < <(printf '%s' "${VALUES[$a]}")
   if [ ${#vals[@]} -gt 1 ]; then NOTE[$a]=" (of $(IFS=,; echo "${vals[*]}" | sed 's/,/, /g'))"; else NOTE[$a]=''; fi
   pick=()
@@ -336,6 +374,7 @@ extract() {
         if (y == "nan" || y == "inf" || y == "-inf") { undef[m[j], k] = 1; continue }
         y += 0
         if (y > 0 && (!(m[j] in minpos) || y < minpos[m[j]])) minpos[m[j]] = y
+        if (y > 0 && (!(m[j] in maxpos) || y > maxpos[m[j]])) maxpos[m[j]] = y
         if (y == 0) { zeros[m[j]]++; if (!((m[j], k) in zs)) { zs[m[j], k] = 1; print m[j], $sc > (dir "/zeroes") } }
         if (y < 0) neg[m[j]]++
         print $xc, $c, ($s == "" ? 0 : $s) > (dir "/" m[j] "." k "." o)
@@ -345,7 +384,7 @@ extract() {
       for (k = 1; k <= ns; k++) if (k in ok) print k, name[k] > (dir "/present")
       for (k = 1; k <= ns; k++) if ((k in name) && !(k in ok)) print name[k] "\t" bad[k] > (dir "/notok")
       for (j = 1; j <= nm; j++) {
-        print m[j], (m[j] in minpos ? minpos[m[j]] : "-"), zeros[m[j]] + 0, neg[m[j]] + 0 > (dir "/stats")
+        print m[j], (m[j] in minpos ? minpos[m[j]] : "-"), zeros[m[j]] + 0, neg[m[j]] + 0, (m[j] in maxpos ? maxpos[m[j]] : "-") > (dir "/stats")
         for (k = 1; k <= ns; k++) if ((m[j], k) in undef) print m[j], name[k] > (dir "/undefined")
       }
       if (!havex) { xlo = 1; xhi = 2 } else if (xlo == xhi) xhi = 2 * xlo
@@ -364,22 +403,27 @@ q() { local t=${2//\'/\'\'}; printf -v "$1" "'%s'" "$t"; }
 # negatives and undefined values on log axes.
 panel() {
   local metric=$1 label=$2 scale=$3 ymin=${4:-} ymax=${5:-} plots='' sel name f o files=() qt ql qf qn
-  local minpos zeros negs floor
-  read -r _ minpos zeros negs < <(grep "^$metric " "$data_dir/stats" || echo "$metric - 0 0")
+  local minpos zeros negs maxpos floor L
+  read -r _ minpos zeros negs maxpos < <(grep "^$metric " "$data_dir/stats" || echo "$metric - 0 0 -")
   while read -r sel name; do
     for o in "${!oidx[@]}"; do
       f=$data_dir/$metric.$sel.${oidx[$o]}
       [ -s "$f" ] && files+=("$sel ${oidx[$o]} $name")
     done
   done <"$data_dir/present"
+  # auto: log where the positive values span more than a decade, else linear
+  if [ "$scale" = auto ]; then
+    scale=lin
+    [ "$minpos" != - ] && awk -v a="$minpos" -v b="$maxpos" 'BEGIN { exit !(b > 10 * a) }' && scale=log
+  fi
   if [ "$scale" = log ] && [ ${#files[@]} -gt 0 ] && [ "$minpos" = - ]; then
     scale=lin; label="$label (linear: no positive value)"
   fi
   {
-    q qt "$metric"; q ql "$label"
+    q qt "${ptitle:-$metric}"; q ql "$label"
     echo "set title $qt noenhanced"
     echo "set ylabel $ql noenhanced"
-    echo "unset label"
+    echo "unset label; unset arrow"
     if [ "$scale" = log ]; then echo "set logscale y 10; set format y '10^{%L}'"; else echo "unset logscale y; set format y '%g'"; fi
     if [ -n "$ymin" ]; then echo "set yrange [$ymin:$ymax]"; else echo "set yrange [*:*]"; fi
   } >>"$fig_gp"
@@ -393,6 +437,26 @@ panel() {
     zero_notes+=("$metric ($(awk -v m="$metric" '$1 == m { printf "%s%s", (n++ ? ", " : ""), $2 }' "$data_dir/zeroes"))")
   fi
   [ "$scale" = log ] && [ "$negs" -gt 0 ] && neg_notes+=("$metric ($negs)")
+  # the marks of "train short, test long" (evaluation against eval_len): a
+  # dashed vertical line at each longest training length, in every panel
+  # (labelled in eval_acc's), and chance accuracy dashed across eval_acc
+  if [ -n "${marks_on:-}" ]; then
+    {
+      [ -n "${xr_lo:-}" ] && echo "set xrange [$xr_lo:$xr_hi]"
+      [ -n "$eval_lens" ] && echo "set xtics ($(sed 's/ *$//; s/ /, /g' <<<"$eval_lens"))"
+      for L in $mark_x; do
+        echo "set arrow from first $L, graph 0 to first $L, graph 1 nohead dt 2 lw 1.5 lc rgb '#555555' front"
+        if [ "$metric" = eval_acc ]; then
+          q qn "longest training length${mark_of[$L]:+ ($overlay=${mark_of[$L]})}"
+          echo "set label $qn at first $L, graph 0.97 right rotate by 90 offset 1.3,0 font ',8' tc rgb '#555555' front noenhanced"
+        fi
+      done
+      if [ "$metric" = eval_acc ] && [ -n "$mark_chance" ]; then
+        echo "set arrow from graph 0, first $mark_chance to graph 1, first $mark_chance nohead dt 2 lw 1.5 lc rgb '#555555' front"
+        echo "set label 'chance' at graph 0.98, first $mark_chance right offset 0,0.6 font ',8' tc rgb '#555555' front"
+      fi
+    } >>"$fig_gp"
+  fi
   for entry in "${files[@]+"${files[@]}"}"; do
     read -r sel o name <<<"$entry"
     f=$data_dir/$metric.$sel.$o
@@ -413,7 +477,7 @@ panel() {
   else
     echo "plot $plots" >>"$fig_gp"
   fi
-  echo "unset label" >>"$fig_gp"
+  echo "unset label; unset arrow" >>"$fig_gp"
 }
 
 # key_panel: the schemes of this figure with their styles, and the overlay's
@@ -437,6 +501,21 @@ set xrange [0:1]; set yrange [0:1]
 set key center center vertical maxrows 14 samplen 3 spacing 1.2 noenhanced
 plot $plots
 EOF
+}
+
+# one_panel FAM XLABEL lin|log2 METRIC: the panel of METRIC in a figure of FAM
+one_panel() {
+  local fam=$1 m=$4
+  echo "set xrange [*:*]; set xlabel '$2'; set border 3; set xtics nomirror out scale 0.6 autofreq; set ytics nomirror out scale 0.6; unset x2tics; unset y2tics; set grid; set key off" >>"$fig_gp"
+  if [ "$3" = lin ]; then echo "unset logscale x" >>"$fig_gp"; else echo "set logscale x 2" >>"$fig_gp"; fi
+  if [ "$fam" = curves ] && declare -F "plot_curve_$m" >/dev/null; then "plot_curve_$m"
+  elif [ "$fam" != curves ] && declare -F "plot_$m" >/dev/null; then "plot_$m"
+  else plot_generic "$m"; fi
+}
+
+# blank_panel: an empty cell of the layout
+blank_panel() {
+  echo "unset title; unset xlabel; unset ylabel; unset logscale; unset grid; unset border; unset tics; unset label; unset arrow; set xrange [0:1]; set yrange [0:1]; plot NaN notitle" >>"$fig_gp"
 }
 
 # wrap TEXT WIDTH: TEXT broken at "; " into lines of at most WIDTH characters,
@@ -475,11 +554,15 @@ if [ -n "$overlay" ]; then oidx=(); for o in "${!ovals[@]}"; do oidx+=($((o + 1)
 # slice ($data_dir, $tag, $note, $slice): a panel per metric, then the key;
 # its line in index.tsv, CAPTION first in its caption
 figure() {
-  local fam=$1 fxlabel=$2 xscale=$3 pre=$4 m
+  local fam=$1 fxlabel=$2 xscale=$3 pre=$4 m i r=0 base_dir=$data_dir
   shift 4
   local fam_metrics=("$@")
   panels=$(( ${#fam_metrics[@]} + 1 ))
-  if [ $panels -le 3 ]; then rows=1; ncol=$panels; elif [ $panels -le 4 ]; then rows=2; ncol=2; else rows=$(( (panels + 2) / 3 )); ncol=3; fi
+  if [ ${#pvals[@]} -gt 0 ]; then
+    # --panels AXIS: a row per metric, a panel per value of AXIS, the key
+    # at the end of the first row
+    rows=${#fam_metrics[@]}; ncol=$(( ${#pvals[@]} + 1 )); panels=$(( rows * ncol ))
+  elif [ $panels -le 3 ]; then rows=1; ncol=$panels; elif [ $panels -le 4 ]; then rows=2; ncol=2; else rows=$(( (panels + 2) / 3 )); ncol=3; fi
   width=$(( ncol * 430 ))
   sub=$(wrap "${note:-all rows}" $(( width / 10 )))
   # its lines: the two-character separators \n plus one (awk -v would
@@ -494,16 +577,28 @@ figure() {
     q qs "$here/plot/style.gp"; q qt "$title: $fam"
     echo "load $qs"
     [ "$xscale" = lin ] && echo "unset logscale x"
-    echo "set multiplot layout $rows,$ncol title $qt.\"\\n$sub\" noenhanced font ',12' margins $(awk -v w=$width 'BEGIN { printf "%.4f", 80 / w }'),0.98,$(awk -v h=$height 'BEGIN { printf "%.4f", 45 / h }'),$(awk -v h=$height -v p=$head_px 'BEGIN { printf "%.4f", 1 - p / h }') spacing 0.09,0.14"
+    echo "set multiplot layout $rows,$ncol title $qt.\"\\n$sub\" noenhanced font ',12' margins $(awk -v w=$width 'BEGIN { printf "%.4f", 80 / w }'),0.98,$(awk -v h=$height 'BEGIN { printf "%.4f", 58 / h }'),$(awk -v h=$height -v p=$head_px 'BEGIN { printf "%.4f", 1 - p / h }') spacing 0.09,0.14"
   } >"$fig_gp"
   for m in "${fam_metrics[@]}"; do
-    echo "set xrange [*:*]; set xlabel '$fxlabel'; set border 3; set tics; set grid" >>"$fig_gp"
-    [ "$xscale" = lin ] && echo "unset logscale x" >>"$fig_gp"
-    if [ "$fam" = curves ] && declare -F "plot_curve_$m" >/dev/null; then "plot_curve_$m"
-    elif [ "$fam" != curves ] && declare -F "plot_$m" >/dev/null; then "plot_$m"
-    else plot_generic "$m"; fi
+    r=$((r + 1))
+    if [ ${#pvals[@]} -eq 0 ]; then
+      ptitle=''
+      set_marks "$fam" "$combo"
+      one_panel "$fam" "$fxlabel" "$xscale" "$m"
+      continue
+    fi
+    for i in "${!pvals[@]}"; do
+      data_dir=$base_dir/p$i
+      read -r x_lo x_hi <"$data_dir/xrange"
+      ptitle="$m — $paxis=${pvals[$i]}"
+      set_marks "$fam" "$combo $paxis=${pvals[$i]}"
+      one_panel "$fam" "$fxlabel" "$xscale" "$m"
+    done
+    data_dir=$base_dir
+    if [ $r = 1 ]; then key_panel; else blank_panel; fi
   done
-  key_panel
+  ptitle=''
+  [ ${#pvals[@]} -gt 0 ] || key_panel
   echo "unset multiplot" >>"$fig_gp"
   # the caption: what is not drawn, and why
   caption=$pre
@@ -610,13 +705,14 @@ extract_curves() {
         var = cnt[key] > 1 ? (sq[key] - cnt[key] * mean * mean) / (cnt[key] - 1) : 0
         sd = var > 0 ? sqrt(var) : 0
         if (mean > 0 && (!(p[1] in minpos) || mean < minpos[p[1]])) minpos[p[1]] = mean
+        if (mean > 0 && (!(p[1] in maxpos) || mean > maxpos[p[1]])) maxpos[p[1]] = mean
         if (mean == 0) { zeros[p[1]]++; if (!((p[1], p[2]) in zs)) { zs[p[1], p[2]] = 1; print p[1], name[p[2]] > (dir "/zeroes") } }
         if (mean < 0) neg[p[1]]++
         printf "%s %.17g %.17g\n", kx[i], mean, sd > (dir "/" p[1] "." p[2] "." p[3])
       }
       for (k = 1; k <= ns; k++) if (k in ok) print k, name[k] > (dir "/present")
       for (j = 1; j <= nm; j++) {
-        print m[j], (m[j] in minpos ? minpos[m[j]] : "-"), zeros[m[j]] + 0, neg[m[j]] + 0 > (dir "/stats")
+        print m[j], (m[j] in minpos ? minpos[m[j]] : "-"), zeros[m[j]] + 0, neg[m[j]] + 0, (m[j] in maxpos ? maxpos[m[j]] : "-") > (dir "/stats")
         for (k = 1; k <= ns; k++) if ((m[j], k) in undef) print m[j], name[k] > (dir "/undefined")
       }
       if (!havex) { xlo = 0; xhi = 1 } else if (xlo == xhi) xhi = xlo + 1
@@ -626,12 +722,93 @@ extract_curves() {
   return 0
 }
 
-# the training lengths, from the manifest's config ("lengths":{"from":A,"to":B})
-train_lengths=''
+# the training lengths and task, from the manifest's config
+# ("lengths":{"from":A,"to":B}, "task":"T" when not swept); a swept
+# train_len or train_to is a column, and then each row's own value
+len_from='' len_to='' task_default=''
 if [ $kind = train ] && [ -r "$manifest" ]; then
-  train_lengths=$(grep -o '"lengths": *{"from": *[0-9]*, *"to": *[0-9]*}' "$manifest" | head -1 |
-    sed 's/.*"from": *\([0-9]*\), *"to": *\([0-9]*\)}/\1 to \2/' || true)
+  read -r len_from len_to < <(grep -o '"lengths": *{"from": *[0-9]*, *"to": *[0-9]*}' "$manifest" | head -1 |
+    sed 's/.*"from": *\([0-9]*\), *"to": *\([0-9]*\)}/\1 \2/' || true) || true
+  task_default=$(grep -o '"task": *"[a-z0-9_]*"' "$manifest" | head -1 | sed 's/.*"\([a-z0-9_]*\)"$/\1/' || true)
 fi
+# the evaluation lengths: the x ticks of a figure against eval_len
+eval_lens=''
+[ $kind = train ] && [ "$xaxis" = eval_len ] &&
+  eval_lens=$(awk -F, -v c="${COL[eval_len]}" 'NR > 1 && $c != "" && !seen[$c]++ { print $c }' "$csv" | sort -g | tr '\n' ' ')
+
+# set_marks FAM KVS: the marks of a panel whose rows are KVS (COL=VALUE
+# ...): mark_x, the longest training lengths (one per --overlay value when
+# the overlay is train_len or train_to; mark_of: length -> that value),
+# mark_chance (the chance accuracy of its task), mark_from, and the x range
+# xr_lo..xr_hi that shows every mark; marks_on empty when FAM is not
+# evaluation against eval_len
+declare -A mark_of=()
+set_marks() {
+  local kv a v task=$task_default len='' from=$len_from
+  mark_x='' mark_chance='' marks_on='' xr_lo='' xr_hi='' mark_from=$len_from
+  mark_of=()
+  [ "$1" = evaluation ] && [ "$xaxis" = eval_len ] || return 0
+  for kv in $2; do
+    a=${kv%%=*}; v=${kv#*=}
+    case $a in task) task=$v ;; train_to) len=$v ;; train_len) len=$v from=$v ;; esac
+  done
+  mark_from=$from
+  if [ "$overlay" = train_len ] || [ "$overlay" = train_to ]; then
+    for v in "${ovals[@]}"; do mark_x="$mark_x${mark_x:+ }$v"; mark_of[$v]=$v; done
+  elif [ -n "$len" ]; then mark_x=$len
+  else mark_x=$len_to; fi
+  [ -n "$task" ] && mark_chance=${CHANCE[$task]:-}
+  mark_task=$task
+  marks_on=1
+  read -r xr_lo xr_hi < <(awk -v xs="$eval_lens $mark_x" 'BEGIN {
+      n = split(xs, x, " "); lo = hi = ""
+      for (i = 1; i <= n; i++) { if (lo == "" || x[i] + 0 < lo) lo = x[i] + 0; if (hi == "" || x[i] + 0 > hi) hi = x[i] + 0 }
+      if (lo == "") { print ""; exit }
+      if (lo == hi) { lo /= 2; hi *= 2 }
+      printf "%.6g %.6g\n", lo / 2 ^ 0.25, hi * 2 ^ 0.25 }')
+}
+
+# eval_caption: the caption's start for the evaluation figure of $combo
+eval_caption() {
+  local t='' lens pl=''
+  set_marks evaluation "$combo"
+  [ -n "$paxis" ] && pl=" in each panel"
+  if [ -n "$mark_x" ]; then
+    if [ "$mark_from" = "$mark_x" ]; then t="it was trained at length $mark_x"; else t="it was trained on lengths $mark_from to $mark_x"; fi
+  fi
+  case "$overlay:$paxis" in
+    train_len:*|train_to:*) t="it was trained up to its $overlay (${mark_x// /, })" ;;
+    *:train_len|*:train_to) t="it was trained up to the $paxis of its panel" ;;
+  esac
+  printf 'Each model is evaluated on fresh samples at each evaluation length%s.' "${t:+; $t}"
+  [ $kind = train ] && [ "$xaxis" = eval_len ] || return 0
+  case "$overlay:$paxis" in
+    train_len:*|train_to:*) lens="one dashed vertical line per $overlay, at each longest training length (${mark_x// /, })" ;;
+    *:train_len|*:train_to) lens="the dashed vertical line$pl is at the panel's $paxis, the longest training length" ;;
+    *) [ -n "$mark_x" ] && lens="the dashed vertical line$pl is at the longest training length ($mark_x)" ;;
+  esac
+  [ -n "$lens" ] && printf ' %s.' "${lens^}"
+  if [ "$paxis" = task ]; then
+    printf ' The dashed horizontal line in each eval_acc panel is the chance accuracy of its task (%s, from %s).' \
+      "$(for v in "${pvals[@]}"; do printf '%s %s, ' "$v" "${CHANCE[$v]:-?}"; done | sed 's/, $//')" "$chance_from"
+  elif [ -n "$mark_chance" ]; then
+    printf ' The dashed horizontal line in the eval_acc panel is chance accuracy for task %s (%s, from %s).' "$mark_task" "$mark_chance" "$chance_from"
+  fi
+}
+
+# --metrics M1,M2: only those panels (a family without one is not drawn)
+declare -A SEL=()
+if [ -n "$only" ]; then
+  drawable=()
+  for m in "${metrics[@]}"; do [ "$m" != time_s ] && [ "${FAMILY[$m]:-}" != - ] && drawable+=("$m"); done
+  drawable+=("${ccurves[@]+"${ccurves[@]}"}")
+  IFS=, read -r -a sel_list <<<"$only"
+  for m in "${sel_list[@]}"; do
+    [[ " ${drawable[*]} " == *" $m "* ]] || die "--metrics $m: not a metric drawn from $csv (those are: ${drawable[*]})"
+    SEL[$m]=1
+  done
+fi
+selected() { [ -z "$only" ] || [ -n "${SEL[$1]:-}" ]; }
 
 made=0
 for combo in "${combos[@]}"; do
@@ -643,29 +820,33 @@ for combo in "${combos[@]}"; do
     if [ -n "${VARY[$a]:-}" ]; then tag="$tag-$a$v"; slice="$slice${slice:+, }$a=$v"; fi
   done
   [ -n "$overlay" ] && note="$note${note:+; }$overlay: line styles"
+  [ -n "$paxis" ] && note="$note${note:+; }$paxis: a panel per value ($(IFS=,; echo "${pvals[*]}" | sed 's/,/, /g'))"
   data_dir=$work/data$tag
   extract "$combo" "$data_dir"
+  for i in "${!pvals[@]}"; do extract "$combo $paxis=${pvals[$i]}" "$data_dir/p$i"; done
   read -r x_lo x_hi <"$data_dir/xrange"
   for fam in "${fams[@]}"; do
     [ "$fam" = - ] && continue
     fam_metrics=()
-    for m in "${metrics[@]}"; do [ "${FAMILY[$m]:-}" = "$fam" ] && fam_metrics+=("$m"); done
+    for m in "${metrics[@]}"; do [ "${FAMILY[$m]:-}" = "$fam" ] && selected "$m" && fam_metrics+=("$m"); done
     [ ${#fam_metrics[@]} -gt 0 ] || continue
     pre=''
-    [ "$fam" = evaluation ] && [ -n "$train_lengths" ] &&
-      pre="Each model is evaluated on fresh samples at each evaluation length; it was trained on lengths $train_lengths."
+    [ "$fam" = evaluation ] && pre=$(eval_caption)
     figure "$fam" "$xlabel" log2 "$pre" "${fam_metrics[@]}"
   done
-  if [ ${#ccurves[@]} -gt 0 ]; then
+  fam_metrics=()
+  for m in "${ccurves[@]+"${ccurves[@]}"}"; do selected "$m" && fam_metrics+=("$m"); done
+  if [ ${#fam_metrics[@]} -gt 0 ]; then
     data_dir=$work/curves$tag
     extract_curves "$combo" "$data_dir"
+    for i in "${!pvals[@]}"; do extract_curves "$combo $paxis=${pvals[$i]}" "$data_dir/p$i"; done
     read -r x_lo x_hi <"$data_dir/xrange"
     if [ "$n_trials" -gt 1 ]; then
       pre="Training curves from curves.csv: at each step the mean over the $n_trials trials, error bars ± one standard deviation."
     else
       pre="Training curves from curves.csv: trial 0 (the run has one trial)."
     fi
-    figure curves 'training step' lin "$pre" "${ccurves[@]}"
+    figure curves 'training step' lin "$pre" "${fam_metrics[@]}"
   fi
 done
 mv "$work/index.tsv" "$index_tsv"

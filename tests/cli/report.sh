@@ -218,6 +218,53 @@ if [ $have_gnuplot = 1 ]; then
   expect_exit 0 "plot.sh --x d_model on training results" bash "$SRC/scripts/plot.sh" "$TMP/tr" "$TMP/trx" --x d_model --format svg
   check "--x d_model: eval_len is then a slice axis" grep -q 'eval_len=6' "$TMP/trx/index.tsv"
   expect_exit 2 "plot.sh --x on a training key that is not a number" bash "$SRC/scripts/plot.sh" "$TMP/tr" "$TMP/trx" --x task
+  # log y for loss and grad_norm only where they span more than a decade
+  check "a loss within a decade is on a linear axis (no power-of-ten ticks)" sh -c "! grep -q '>10</tspan><tspan' '$TMP/tr/figures/curves-masknone.svg'"
+  cp -r "$TMP/tr" "$TMP/tr-decade" && rm -rf "$TMP/tr-decade/figures"
+  awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "loss") c = i; else if ($i == "step") t = i; print; next } { if ($t == 5) $c = $c * 100; print }' \
+    "$TMP/tr/curves.csv" >"$TMP/tr-decade/curves.csv"
+  expect_exit 0 "plot.sh on curves whose loss spans decades" bash "$SRC/scripts/plot.sh" "$TMP/tr-decade" --format svg --metrics loss
+  check "... draws it on a log axis" grep -q '>10</tspan><tspan' "$TMP/tr-decade/figures/curves.svg"
+  # train short, test long: the training length and chance, named and drawn
+  check "the evaluation caption names the longest training length" grep -q 'The dashed vertical line is at the longest training length (6)\.' "$TMP/tr/figures/index.tsv"
+  check "the evaluation caption names chance for the task" grep -q 'chance accuracy for task majority (0.0625, from pelab tasks)' "$TMP/tr/figures/index.tsv"
+  check "the eval_acc panel labels both lines" sh -c "grep -q '>longest training length<' '$TMP/tr/figures/evaluation-masknone.svg' && grep -q '>chance<' '$TMP/tr/figures/evaluation-masknone.svg'"
+  check "the x ticks are the evaluation lengths (6 is not a power of 2)" test "$(grep -c '>6</tspan></text>' "$TMP/tr/figures/evaluation-masknone.svg")" -ge 3
+  cat >"$TMP/train2.yaml" <<'EOF'
+name: tasks-train
+seed: 1
+train:
+  steps: 10
+  batch: 4
+  lengths: {from: 4}
+  eval_lengths: [6, 12]
+  eval_samples: 8
+  curve_every: 5
+sweep:
+  task: [majority, shift]
+  train_to: [4, 6]
+  scheme: [none, rope]
+  d_model: 8
+  heads: 2
+EOF
+  expect_exit 0 "run a training sweep over two tasks and two train_to" "$PELAB" run "$TMP/train2.yaml" --out "$TMP/tt" --quiet
+  expect_exit 0 "plot.sh --panels task --metrics eval_acc" bash "$SRC/scripts/plot.sh" "$TMP/tt" "$TMP/ttp" --panels task --metrics eval_acc --all --format svg
+  check "--panels task --metrics eval_acc: one evaluation figure per train_to, no curves" test "$(cut -f1,5 "$TMP/ttp/index.tsv" | tr '\t\n' ': ')" = "evaluation:train_to=4 evaluation:train_to=6 "
+  check "--panels task: a panel per task in one figure" sh -c "grep -c '>eval_acc — task=\(majority\|shift\)<' '$TMP/ttp/evaluation-train_to6.svg' | grep -qx 2"
+  check "--metrics eval_acc: no other panel" sh -c "! grep -q '>eval_loss' '$TMP/ttp/evaluation-train_to6.svg'"
+  check "--panels task: each panel's chance, in the caption" grep -q 'the chance accuracy of its task (majority 0.0625, shift 0.0625, from pelab tasks)' "$TMP/ttp/index.tsv"
+  check "a swept train_to: the slice's own training length" grep -q 'trained on lengths 4 to 6\. The dashed vertical line in each panel is at the longest training length (6)\.' "$TMP/ttp/index.tsv"
+  expect_exit 0 "plot.sh --overlay train_to --panels task" bash "$SRC/scripts/plot.sh" "$TMP/tt" "$TMP/tto" --overlay train_to --panels task --format svg
+  check "--overlay train_to: a line per training length" grep -q 'One dashed vertical line per train_to, at each longest training length (4, 6)\.' "$TMP/tto/index.tsv"
+  check "--overlay train_to: each labelled with its value" sh -c "grep -q '>longest training length (train_to=4)<' '$TMP/tto/evaluation.svg' && grep -q '>longest training length (train_to=6)<' '$TMP/tto/evaluation.svg'"
+  check "--panels task: the curves too, a panel per task" grep -q '>loss — task=shift<' "$TMP/tto/curves.svg"
+  expect_exit 2 "plot.sh --metrics with an unknown metric" bash "$SRC/scripts/plot.sh" "$TMP/tt" "$TMP/ttx" --metrics eval_acc,bogus
+  check "... names the metrics there are" grep -q "metrics bogus: not a metric drawn from .* (those are: eval_acc eval_loss logit_max_abs loss train_acc grad_norm)" "$TMP/err"
+  expect_exit 2 "plot.sh --panels on the --overlay axis" bash "$SRC/scripts/plot.sh" "$TMP/tt" "$TMP/ttx" --panels task --overlay task
+  expect_exit 2 "plot.sh --where on the --panels axis" bash "$SRC/scripts/plot.sh" "$TMP/tt" "$TMP/ttx" --panels task --where task=shift
+  # chance without a pelab binary: the table of src/train/task.c
+  expect_exit 0 "plot.sh without pelab tasks" env PELAB_BIN=/nonexistent bash "$SRC/scripts/plot.sh" "$TMP/tt" "$TMP/ttn" --metrics eval_acc --format svg
+  check "... takes chance from its table" grep -q 'chance accuracy for task majority (0.0625, from src/train/task.c)' "$TMP/ttn/index.tsv"
 else
   expect_exit 0 "report of training results (no gnuplot)" "$PELAB" report "$TMP/tr" "$TMP/trexp"
 fi
