@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # scripts/make-figures.sh — regenerate the figures committed under
 # docs/figures/ (shown in the README): the scalability experiment at full
-# size (every scheme, n = 8 ... 4096) and index-explosion at full size (the
-# raw index against sinusoidal, n = 8 ... 16384).
+# size (every scheme, n = 8 ... 4096), index-explosion at full size (the
+# raw index against sinusoidal, n = 8 ... 16384), and one figure of each
+# training experiment (train-order, train-index-explosion,
+# normalised-index-training, length-generalization).
 #
 #   scripts/make-figures.sh [BUILD_DIR]      (BUILD_DIR defaults to build)
 #
 # Runs each experiment into results/NAME with --resume (a finished run is
-# reused, an interrupted one completed; about 40 minutes on 2 cores from
+# reused, an interrupted one completed; about 80 minutes on 2 cores from
 # scratch), checks its claims (stops if one fails), and plots with
 # scripts/plot.sh into docs/figures/NAME-FAMILY.png; and draws the heatmap
 # of Phi(p, q) of every scheme into docs/figures/heatmap-phi.png. Needs gnuplot.
@@ -37,6 +39,25 @@ figures() {
 
 figures scalability values attention gradients order geometry -- --where d_model=64 --where mask=none
 figures index-explosion values attention gradients -- --where projection=identity --where mask=none
+
+# figure NAME FAMILY -- PLOT_ARGS...: run, check, plot, copy the one figure
+# FAMILY to docs/figures/NAME.png (the training experiments: one figure each)
+figure() {
+  local name=$1 fam=$2
+  shift 3
+  "$pelab" run "experiments/$name/full.yaml" --out "results/$name" --resume
+  "$pelab" check "experiments/$name" "results/$name"
+  rm -rf "results/$name/docs-figures"
+  scripts/plot.sh "results/$name" "results/$name/docs-figures" --format png --title "$name" "$@"
+  cp "results/$name/docs-figures/$fam.png" "docs/figures/$name.png"
+}
+
+# training: accuracy against the evaluation length (the training length and
+# chance dashed), or the learning curves
+figure train-order evaluation -- --overlay mask --metrics eval_acc,eval_loss
+figure train-index-explosion curves -- --where train_len=256 --where norm=none --where init=probe --where optimizer=adamw --where clip=0
+figure normalised-index-training evaluation -- --where task=agent
+figure length-generalization evaluation -- --panels task --metrics eval_acc
 
 # the position similarity Phi(p, q) of every scheme (no run needed: it
 # depends on the scheme, n and d only)
