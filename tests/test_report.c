@@ -370,6 +370,10 @@ static void test_report_of_training_results(void) {
     ASSERT_STR_CONTAINS(md, "## Every metric at each evaluation length");
     ASSERT_STR_CONTAINS(md, "<summary>Slice 1 of 2: task=majority</summary>");
     ASSERT_STR_CONTAINS(md, "<summary>Slice 2 of 2: task=reverse</summary>");
+    /* eval_acc pivoted: a row per trained model, a column per eval_len */
+    ASSERT_STR_CONTAINS(md, "**eval_acc by evaluation length** (rows: the trained models; columns: eval_len)\n\n"
+                            "| scheme | task | 16 | 32 |\n| --- | --- | ---: | ---: |\n");
+    ASSERT_STR_CONTAINS(md, "| rope | majority | 0.99\u00a0±\u00a00.01 | 0.95 |");
     /* evaluation: per scheme and eval_len, the varying key (task) listed */
     ASSERT_STR_CONTAINS(md, "| scheme | task | eval_len | eval_acc | eval_loss |\n| --- | --- | ---: | ---: | ---: |\n");
     ASSERT_STR_CONTAINS(md, "| rope | majority | 16 | 0.99\u00a0±\u00a00.01 | 0.05\u00a0±\u00a00.01 |");

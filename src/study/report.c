@@ -831,7 +831,63 @@ static int same_cell(const pelab_table *t, size_t a, size_t b, int n_id, int ec)
     return 1;
 }
 
-/* The tables of slice s of training results: "evaluation", one row per
+static int cmp_len(const void *a, const void *b) {
+    const long x = *(const long *)a, y = *(const long *)b;
+    return (x > y) - (x < y);
+}
+
+/* The "train short, test long" table: eval_acc with one row per trained
+ * model (scheme and the varying keys) and one column per evaluation length;
+ * — where that row did not run. */
+static void acc_by_length_table(sbuf *b, const pelab_table *t, const size_t *rows, int n, const size_t *cells,
+                                int n_cells, const int *keys, int n_keys, int n_id) {
+    const int sc = pelab_table_col(t, "scheme"), ec = pelab_table_col(t, "eval_len");
+    const int ac = pelab_table_col(t, "eval_acc"), as = pelab_table_col(t, "eval_acc_std");
+    if (ac < 0) return;
+    long lens[64];
+    int n_len = 0;
+    for (int i = 0; i < n; i++) {
+        const long L = strtol(pelab_table_get(t, rows[i], ec), NULL, 10);
+        int k = 0;
+        while (k < n_len && lens[k] != L) k++;
+        if (k == n_len && n_len < 64) lens[n_len++] = L;
+    }
+    qsort(lens, (size_t)n_len, sizeof *lens, cmp_len);
+    sb_puts(b, "**eval_acc by evaluation length** (rows: the trained models; columns: eval_len)\n\n| scheme |");
+    for (int k = 0; k < n_keys; k++) sb_printf(b, " %s |", t->cols[keys[k]]);
+    for (int j = 0; j < n_len; j++) sb_printf(b, " %ld |", lens[j]);
+    sb_puts(b, "\n| --- |");
+    for (int k = 0; k < n_keys; k++) sb_puts(b, " --- |");
+    for (int j = 0; j < n_len; j++) sb_puts(b, " ---: |");
+    sb_puts(b, "\n");
+    for (int c = 0; c < n_cells; c++) {
+        sb_puts(b, "| ");
+        sb_md(b, pelab_table_get(t, cells[c], sc));
+        sb_puts(b, " |");
+        for (int k = 0; k < n_keys; k++) {
+            sb_puts(b, " ");
+            sb_md(b, pelab_table_get(t, cells[c], keys[k]));
+            sb_puts(b, " |");
+        }
+        for (int j = 0; j < n_len; j++) {
+            char cell[128] = "—";
+            for (int i = 0; i < n; i++)
+                if (same_cell(t, rows[i], cells[c], n_id, ec) &&
+                    strtol(pelab_table_get(t, rows[i], ec), NULL, 10) == lens[j]) {
+                    fmt_cell(cell, sizeof cell, t, rows[i], ac, as);
+                    break;
+                }
+            sb_puts(b, " ");
+            sb_md(b, cell);
+            sb_puts(b, " |");
+        }
+        sb_puts(b, "\n");
+    }
+    sb_puts(b, "\n");
+}
+
+/* The tables of slice s of training results: eval_acc by evaluation length
+ * (a row per trained model, a column per eval_len); "evaluation", one row per
  * scheme and eval_len (the metrics measured there); "training", one row
  * per trained cell (the metrics of the whole run); then the rows that did
  * not run. Both list the key columns that vary in the results. */
@@ -858,6 +914,7 @@ static void write_train_slice_tables(sbuf *b, const pelab_table *t, const slicin
         sb_puts(b, "No cell of this slice ran (status ok).\n\n");
     } else {
         sb_puts(b, "Mean ± standard deviation over trials, — where a metric is undefined.\n\n");
+        acc_by_length_table(b, t, rows, n, cells, n_cells, keys, n_keys, n_id);
         int n_m = train_metrics_of(mcols, 64, t, 1);
         if (n_m) train_table(b, t, "evaluation (at each evaluation length)", rows, n, keys, n_keys, 1, mcols, n_m);
         n_m = train_metrics_of(mcols, 64, t, 0);
