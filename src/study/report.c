@@ -333,6 +333,7 @@ pelab_status pelab_heatmaps_write(pelab_heatmap_made *made, const pelab_config *
             return pelab_error_set(err, PELAB_STATUS_USAGE, "head %d: the cell has %d head%s (numbered from 0)",
                                    spec->head, cells[i].heads, cells[i].heads == 1 ? "" : "s");
     }
+    PELAB_ASSERT(ns > 0); /* a config has at least one scheme; --scheme names at least one */
     pelab_status s;
     const pelab_cell *c0 = &cells[0];
     const int n = c0->seq_len;
@@ -844,7 +845,7 @@ static void acc_by_length_table(sbuf *b, const pelab_table *t, const size_t *row
     const int sc = pelab_table_col(t, "scheme"), ec = pelab_table_col(t, "eval_len");
     const int ac = pelab_table_col(t, "eval_acc"), as = pelab_table_col(t, "eval_acc_std");
     if (ac < 0) return;
-    long lens[64];
+    long lens[64] = {0};
     int n_len = 0;
     for (int i = 0; i < n; i++) {
         const long L = strtol(pelab_table_get(t, rows[i], ec), NULL, 10);

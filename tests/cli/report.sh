@@ -274,7 +274,7 @@ check "training report: the tables heading" grep -q '^## Every metric at each ev
 check "training report: tables per slice (2 masks)" test "$(grep -c '^<summary>Slice [12] of 2: mask=' "$TMP/tr/report.md")" -ge 2
 check "training report: evaluation table lists the varying key and eval_len" grep -q '^| scheme | mask | eval_len | eval_acc | eval_loss | logit_max_abs |$' "$TMP/tr/report.md"
 check "training report: a row per scheme and eval_len with mean ± std" grep -qE '^\| rope \| causal \| 12 \| [0-9.e+-]+[^|]*±[^|]* \|' "$TMP/tr/report.md"
-check "training report: training table, one row per model" test "$(grep -c '^| \(none\|rope\) | \(none\|causal\) | [0-9.e+-]' "$TMP/tr/report.md")" -eq 12
+check "training report: eval_acc by length, evaluation and training tables: 4 + 8 + 4 rows" test "$(grep -c '^| \(none\|rope\) | \(none\|causal\) | [0-9.e+-]' "$TMP/tr/report.md")" -eq 16
 check "training report: the training metrics" grep -q '^| scheme | mask | train_loss | train_acc | grad_norm_max | grad_norm_median | diverged | diverged_step | steps_to_fit | time_s |$' "$TMP/tr/report.md"
 # without gnuplot, and interrupted
 cp -r "$TMP/tr" "$TMP/tr2" && rm -rf "$TMP/tr2/figures" "$TMP/tr2/report.md" "$TMP/tr2/report.html"
