@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # MPI (registered only in a -DPELAB_MPI=ON build, label "mpi"): mpirun -np R
 # pelab run writes what the single-process run writes (but time_s), for R =
-# 1, 2, 3 and for a shard; a refusal releases the workers; SIGINT on rank 0
+# 1, 2, 3 and for a shard, probe and training sweeps (curves.csv too); a refusal releases the workers; SIGINT on rank 0
 # and SIGTERM from mpirun stop cleanly and resume; SIGKILL of rank 0 loses
 # nothing but the cells in flight.
 # usage: mpi.sh PELAB SOURCE_DIR [MPIEXEC]
@@ -31,6 +31,14 @@ check "-np 2: same config hash" test "$(grep config_hash "$TMP/np2/manifest.json
 expect_exit 0 "mpirun -np 1 pelab run" mpi 1 run "$small" --out "$TMP/np1" --quiet
 check "-np 1 equals the single-process run" cmp -s <(strip "$TMP/ref/results.csv") <(strip "$TMP/np1/results.csv")
 check "-np 1 is the normal run (no mpi member)" test "$(grep -c '"mpi"' "$TMP/np1/manifest.json")" -eq 0
+
+# a training sweep: the same rows and curves (but time_s) as one process
+train=$SRC/tests/data/train-small.yaml
+tstrip() { local c; c=$(head -1 "$1" | tr , '\n' | grep -nxE 'time_s|time_s_std' | cut -d: -f1 | paste -sd,); cut -d, -f"$c" --complement "$1"; }
+expect_exit 0 "training: single-process reference" "$PELAB" run "$train" --out "$TMP/tref" --quiet
+expect_exit 0 "training: mpirun -np 3 pelab run" mpi 3 run "$train" --out "$TMP/tnp3" --quiet
+check "training: -np 3 results.csv equals the single-process run (but time_s)" cmp -s <(tstrip "$TMP/tref/results.csv") <(tstrip "$TMP/tnp3/results.csv")
+check "training: -np 3 curves.csv equals it too" cmp -s "$TMP/tref/curves.csv" "$TMP/tnp3/curves.csv"
 
 before=$(md5sum <"$TMP/np2/results.csv")
 got=0
