@@ -35,9 +35,6 @@
 #include "pelab/yaml/yaml.h"
 
 #define QBUF PELAB_YAML_QBUF
-#define MAX_BYTES (1 << 20)
-#define MAX_DEPTH 32
-#define MAX_NODES 100000
 #define MAX_CELLS 1000000
 #define MAX_TRIALS 100000
 #define MAX_D_MODEL 65536
@@ -832,7 +829,8 @@ static void ctx_free(ctx *c) {
     free(c->eval_given);
 }
 
-static const pelab_yaml_limits g_limits = {MAX_BYTES, MAX_DEPTH, MAX_NODES};
+/* a training config's limits are every config's (pelab/yaml/yaml.h) */
+static const pelab_yaml_limits g_limits = PELAB_YAML_LIMITS_DEFAULT;
 
 static void ctx_init(ctx *c, const char *display) {
     memset(c, 0, sizeof *c);
@@ -860,9 +858,9 @@ pelab_status pelab_train_config_load_buffer(pelab_train_config *cfg, const char 
     ctx c;
     memset(cfg, 0, sizeof *cfg);
     ctx_init(&c, display_path ? display_path : "<config>");
-    if (len > MAX_BYTES)
-        return pelab_error_set(err, PELAB_STATUS_CONFIG, "%s: config is %zu bytes, larger than the limit of %d",
-                               c.display, len, MAX_BYTES);
+    if (len > g_limits.max_bytes)
+        return pelab_error_set(err, PELAB_STATUS_CONFIG, "%s: config is %zu bytes, larger than the limit of %zu",
+                               c.display, len, g_limits.max_bytes);
     if (!text && len) return pelab_error_set(err, PELAB_STATUS_CONFIG, "%s: no config text", c.display);
     return load_doc(cfg, &c, pelab_yaml_parse(&c.y, text ? text : "", len, c.display, &g_limits, err));
 }
@@ -888,7 +886,7 @@ int pelab_train_config_detect(const char *text, size_t len) {
     pelab_yaml_doc y;
     pelab_error err;
     int r = 0;
-    if (!text || len > MAX_BYTES) return 0;
+    if (!text || len > g_limits.max_bytes) return 0;
     memset(&y, 0, sizeof y);
     if (pelab_yaml_parse(&y, text, len, "<detect>", &g_limits, &err) == 0 && y.root &&
         y.root->kind == PELAB_YAML_KIND_MAP && pelab_yaml_map_get(y.root, "train", NULL))
