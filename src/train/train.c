@@ -198,6 +198,20 @@ static void fmt_num(pelab_strbuf *b, int defined, double v) {
         pelab_strbuf_printf(b, ",%.17g", v);
 }
 
+/* A row of curves.csv (PELAB_TRAIN_CURVE_COLUMNS after the key, trial and
+ * step); the attention columns from st when with_attn, else empty. */
+static void curve_row(pelab_strbuf *curves, const char *key, int trial, long t, double loss, double acc,
+                      double grad_norm, double lr, const pelab_model_stats *st, int with_attn) {
+    pelab_strbuf_printf(curves, "%s,%d,%ld", key, trial, t);
+    fmt_num(curves, 1, loss);
+    fmt_num(curves, 1, acc);
+    fmt_num(curves, 1, grad_norm);
+    fmt_num(curves, 1, lr);
+    fmt_num(curves, with_attn, st->logit_max_abs);
+    fmt_num(curves, with_attn, st->attn_entropy);
+    pelab_strbuf_putc(curves, '\n');
+}
+
 static void run_trial(trial_result *res, pelab_model *m, const pelab_train_settings *s, const pelab_task_def *task,
                       uint64_t seed, int trial, const char *key, pelab_strbuf *curves) {
     const double t0 = omp_get_wtime();
@@ -234,16 +248,9 @@ static void run_trial(trial_result *res, pelab_model *m, const pelab_train_setti
             res->diverged = 1;
             res->diverged_step = (int)t;
             norms[done++] = isfinite(gn) ? gn : INFINITY;
-            if (curves) {
-                pelab_strbuf_printf(curves, "%s,%d,%ld", key, trial, t);
-                fmt_num(curves, 1, st.loss);
-                fmt_num(curves, 1, (double)st.correct / st.predictions);
-                fmt_num(curves, 1, gn);
-                fmt_num(curves, 1, pelab_train_lr(s, t));
-                fmt_num(curves, curve_step, st.logit_max_abs);
-                fmt_num(curves, curve_step, st.attn_entropy);
-                pelab_strbuf_putc(curves, '\n');
-            }
+            if (curves)
+                curve_row(curves, key, trial, t, st.loss, (double)st.correct / st.predictions, gn,
+                          pelab_train_lr(s, t), &st, curve_step);
             break;
         }
         norms[done++] = gn;
@@ -263,27 +270,15 @@ static void run_trial(trial_result *res, pelab_model *m, const pelab_train_setti
         if (curve_step) {
             const double acc = win_correct / win_pred;
             if (!res->steps_to_fit && acc >= 0.9) res->steps_to_fit = (int)t;
-            if (curves) {
-                pelab_strbuf_printf(curves, "%s,%d,%ld", key, trial, t);
-                fmt_num(curves, 1, win_loss / win_steps);
-                fmt_num(curves, 1, acc);
-                fmt_num(curves, 1, win_gmax);
-                fmt_num(curves, 1, lr);
-                fmt_num(curves, 1, st.logit_max_abs);
-                fmt_num(curves, 1, st.attn_entropy);
-                pelab_strbuf_putc(curves, '\n');
-            }
+            if (curves) curve_row(curves, key, trial, t, win_loss / win_steps, acc, win_gmax, lr, &st, 1);
             win_loss = win_correct = win_pred = win_gmax = 0;
             win_steps = 0;
         }
     }
     res->train_loss = tail_pred > 0 ? tail_loss / tail_pred : NAN;
     res->train_acc = tail_pred > 0 ? tail_correct / tail_pred : NAN;
-    double gmax = 0;
-    for (int i = 0; i < done; i++)
-        if (norms[i] > gmax) gmax = norms[i];
-    res->grad_norm_max = gmax;
-    qsort(norms, (size_t)done, sizeof *norms, cmp_double);
+    qsort(norms, (size_t)done, sizeof *norms, cmp_double); /* no NaN: a non-finite norm is stored as inf */
+    res->grad_norm_max = done ? norms[done - 1] : 0;
     res->grad_norm_median = done ? (done % 2 ? norms[done / 2] : 0.5 * (norms[done / 2 - 1] + norms[done / 2])) : NAN;
     free(norms);
 
