@@ -201,38 +201,44 @@ static void test_f32_vs_f64(void) {
     printf("f32 vs f64 model: loss rel diff %.2e, gradient diff / max|grad| %.2e\n", worst_loss, worst_grad);
 }
 
+/* Forward and backward of sp on 1 .. max_threads threads: the loss and every
+ * gradient bit for bit those of one thread. */
+static void check_threads_bitwise(const spec *sp, int max_threads, int want_attn) {
+    float *ref = NULL;
+    double ref_loss = 0;
+    size_t np = 0;
+    for (int th = 1; th <= max_threads; th++) {
+        omp_set_num_threads(th);
+        pelab_model m;
+        make_model(&m, sp, 8);
+        int tokens[512], targets[512];
+        make_batch(tokens, targets, sp, 9);
+        pelab_model_stats st;
+        pelab_model_forward(&st, &m, tokens, targets, sp->B, sp->n, want_attn);
+        pelab_model_backward(&m);
+        if (th == 1) {
+            np = m.n_params;
+            ref = malloc(np * sizeof *ref);
+            memcpy(ref, m.grads, np * sizeof *ref);
+            ref_loss = st.loss;
+        } else {
+            ASSERT_DBL_EQ(st.loss, ref_loss);
+            ASSERT(memcmp(ref, m.grads, np * sizeof *ref) == 0);
+        }
+        pelab_model_free(&m);
+    }
+    free(ref);
+    omp_set_num_threads(2);
+}
+
 /* Forward and backward give the same bits on 1, 2 and 3 threads. */
 static void test_threads_bitwise(void) {
     const pelab_scheme_id ids[] = {PELAB_SCHEME_T5, PELAB_SCHEME_ROPE, PELAB_SCHEME_INDEX, PELAB_SCHEME_LEARNED};
     for (size_t k = 0; k < sizeof ids / sizeof ids[0]; k++) {
         spec sp = {ids[k], PELAB_MASK_NONE, PELAB_READOUT_POOL, PELAB_NORM_PRE, PELAB_INIT_PROBE, PELAB_DTYPE_F32,
                    32, 4, 2, 5, 37};
-        float *ref = NULL;
-        double ref_loss = 0;
-        size_t np = 0;
-        for (int th = 1; th <= 3; th++) {
-            omp_set_num_threads(th);
-            pelab_model m;
-            make_model(&m, &sp, 8);
-            int tokens[512], targets[512];
-            make_batch(tokens, targets, &sp, 9);
-            pelab_model_stats st;
-            pelab_model_forward(&st, &m, tokens, targets, sp.B, sp.n, 1);
-            pelab_model_backward(&m);
-            if (th == 1) {
-                np = m.n_params;
-                ref = malloc(np * sizeof *ref);
-                memcpy(ref, m.grads, np * sizeof *ref);
-                ref_loss = st.loss;
-            } else {
-                ASSERT_DBL_EQ(st.loss, ref_loss);
-                ASSERT(memcmp(ref, m.grads, np * sizeof *ref) == 0);
-            }
-            pelab_model_free(&m);
-        }
-        free(ref);
+        check_threads_bitwise(&sp, 3, 1);
     }
-    omp_set_num_threads(2);
 }
 
 /* The same bits on 1 to 4 threads without the attention statistics, the
@@ -245,32 +251,8 @@ static void test_threads_bitwise_split(void) {
         for (int ro = 0; ro < 2; ro++) {
             spec sp = {ids[k], ro ? PELAB_MASK_CAUSAL : PELAB_MASK_NONE, ro ? PELAB_READOUT_EACH : PELAB_READOUT_POOL,
                        PELAB_NORM_PRE, PELAB_INIT_PROBE, PELAB_DTYPE_F32, 32, 4, 2, 6, 29};
-            float *ref = NULL;
-            double ref_loss = 0;
-            size_t np = 0;
-            for (int th = 1; th <= 4; th++) {
-                omp_set_num_threads(th);
-                pelab_model m;
-                make_model(&m, &sp, 8);
-                int tokens[512], targets[512];
-                make_batch(tokens, targets, &sp, 9);
-                pelab_model_stats st;
-                pelab_model_forward(&st, &m, tokens, targets, sp.B, sp.n, 0);
-                pelab_model_backward(&m);
-                if (th == 1) {
-                    np = m.n_params;
-                    ref = malloc(np * sizeof *ref);
-                    memcpy(ref, m.grads, np * sizeof *ref);
-                    ref_loss = st.loss;
-                } else {
-                    ASSERT_DBL_EQ(st.loss, ref_loss);
-                    ASSERT(memcmp(ref, m.grads, np * sizeof *ref) == 0);
-                }
-                pelab_model_free(&m);
-            }
-            free(ref);
+            check_threads_bitwise(&sp, 4, 0);
         }
-    omp_set_num_threads(2);
 }
 
 /* Weight decay shrinks matrices and tables, never biases or LN parameters:
