@@ -116,7 +116,7 @@ static void test_resolved_json_exact(void) {
                   "\"scheme\":[\"sinusoidal\",\"rope\"],\"heads\":[1],\"mask\":[\"none\"],"
                   "\"projection\":[\"random\"],\"dtype\":[\"f32\"]},\"schemes\":{\"sinusoidal\":{\"type\":"
                   "\"sinusoidal\",\"base\":10000},\"rope\":{\"type\":\"rope\",\"base\":10000,\"pairing\":"
-                  "\"interleaved\"}}}");
+                  "\"interleaved\",\"scaling\":\"none\",\"angle_dtype\":\"f32\"}}}");
     pelab_config_free(&cfg);
 }
 
@@ -249,7 +249,8 @@ static void test_good_ranges_file(void) {
     ASSERT_DBL_EQ(pelab_scheme_param(&cfg.schemes[2], "std"), 0.1);
     ASSERT_EQ(pelab_config_cell_count(&cfg), 4 * 3 * 3 * 2 * 2 * 1 * 2);
     ASSERT_STR_CONTAINS(cfg.resolved_json, "\"seed\":18446744073709551615,");
-    ASSERT_STR_CONTAINS(cfg.resolved_json, "\"rope_half\":{\"type\":\"rope\",\"base\":500,\"pairing\":\"half\"}");
+    ASSERT_STR_CONTAINS(cfg.resolved_json, "\"rope_half\":{\"type\":\"rope\",\"base\":500,\"pairing\":\"half\",\"scaling\":\"none\","
+                                          "\"angle_dtype\":\"f32\"}");
     ASSERT(strstr(cfg.resolved_json, "unused") == NULL); /* only schemes the sweep uses */
     pelab_config_free(&cfg);
 }

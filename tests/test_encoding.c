@@ -97,6 +97,7 @@ static void test_widths(void) {
         {PELAB_SCHEME_ONEHOT, 10, 26, 10},    {PELAB_SCHEME_BINARY, 4, 20, 10},
         {PELAB_SCHEME_LEARNED, 16, 16, 512},  {PELAB_SCHEME_ROPE, 0, 16, 0},
         {PELAB_SCHEME_ALIBI, 0, 16, 0},       {PELAB_SCHEME_T5, 0, 16, 0},
+        {PELAB_SCHEME_XPOS, 0, 16, 0},
     };
     ASSERT_EQ(sizeof want / sizeof want[0], PELAB_SCHEME_COUNT);
     for (int k = 0; k < PELAB_SCHEME_COUNT; k++) {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "pelab/pe/rope.h"
 #include "pelab/lab/config.h"
 #include "pelab/pe/encoding.h"
 #include "pelab/lab/sweep.h"
@@ -36,6 +37,11 @@ const char pelab_cli_geometry_help[] =
     "parameters) from the config's schemes, its seed, and the first d_model and\n"
     "seq_len of the sweep unless given. Without it the scheme has its default\n"
     "parameters and the seed is 1 (it matters for learned and t5).\n";
+
+/* RoFormer's bound is for RoPE's own frequencies: rope without a scaling. */
+static int plain_rope(const pelab_scheme *s) {
+    return s->id == PELAB_SCHEME_ROPE && pelab_rope_scaling_of(s) == PELAB_ROPE_SCALING_NONE;
+}
 
 static int parse_u64(const char *s, uint64_t *out) {
     char *end = NULL;
@@ -106,7 +112,7 @@ int pelab_cli_geometry(int argc, char **argv) {
         s = cfg.schemes[found];
         if (!seed_given) seed = cfg.seed;
         if (d == 0 && cfg.n_d_model > 0) d = cfg.d_model[0];
-        if (n == 0 && cfg.n_seq_len > 0 && s.id != PELAB_SCHEME_ROPE) n = cfg.seq_len[0];
+        if (n == 0 && cfg.n_seq_len > 0 && !plain_rope(&s)) n = cfg.seq_len[0];
         pelab_config_free(&cfg);
     } else {
         const pelab_scheme_def *def = pelab_scheme_def_find(scheme_name);
@@ -115,7 +121,7 @@ int pelab_cli_geometry(int argc, char **argv) {
     }
     if (d == 0) return pelab_cli_usage_error("geometry: which --d-model?");
 
-    if (s.id == PELAB_SCHEME_ROPE && n == 0) {
+    if (plain_rope(&s) && n == 0) {
         if (d % 2) return pelab_cli_usage_error("geometry: the RoPE bound needs an even --d-model, not %ld", d);
         const double base = pelab_scheme_param(&s, "base");
         const long M = max_distance >= 0 ? max_distance : 256;

@@ -21,3 +21,30 @@ double pelab_rope_angle(int p, int i, int dk, double base) {
     PELAB_ASSERT(dk >= 2 && i >= 0 && i < dk / 2);
     return (double)p * pelab_rope_inv_freq(i, dk, base);
 }
+
+void pelab_rope_coeffs(double *cs, const pelab_rope_table *t, long pos, int sign) {
+    PELAB_ASSERT(cs != NULL && t != NULL && t->dk >= 0 && t->inv_freq != NULL);
+    const int np = t->dk / 2;
+    for (int i = 0; i < np; i++) {
+        double c, s, g = 1.0;
+        if (t->angle == PELAB_ROPE_ANGLE_F64) {
+            const double a = (double)pos * t->inv_freq[i];
+            c = cos(a) * t->mscale;
+            s = sin(a) * t->mscale;
+            if (t->zeta) g = pow(t->zeta[i], (double)sign * ((double)pos - t->centre) / t->scale_base);
+            cs[2 * i] = c * g;
+            cs[2 * i + 1] = s * g;
+        } else if (t->angle == PELAB_ROPE_ANGLE_F32) {
+            const float a = (float)pos * (float)t->inv_freq[i], m = (float)t->mscale;
+            const float cf = cosf(a) * m, sf = sinf(a) * m;
+            float gf = 1.0f;
+            if (t->zeta)
+                gf = powf((float)t->zeta[i], (float)((double)sign * ((double)pos - t->centre)) / (float)t->scale_base);
+            cs[2 * i] = (double)(cf * gf);
+            cs[2 * i + 1] = (double)(sf * gf);
+        } else {
+            PELAB_ASSERT(!"RoPE angle mode not available");
+            return;
+        }
+    }
+}

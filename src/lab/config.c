@@ -32,6 +32,7 @@
 #include "pelab/io/table.h"
 #include "pelab/base/suggest.h"
 #include "pelab/pe/encoding.h"
+#include "pelab/pe/rope.h"
 #include "pelab/yaml/axis.h"
 #include "pelab/yaml/schemes.h"
 #include "pelab/yaml/yaml.h"
@@ -438,6 +439,7 @@ static void build_json(const ctx *c, pelab_config *cfg) {
         sb_puts(&b, ":{\"type\":");
         sb_json_str(&b, def->name);
         for (int j = 0; j < def->n_params; j++) {
+            if (!pelab_rope_param_applies(s, j)) continue; /* e.g. beta_fast without yarn */
             const pelab_param_def *pd = &def->params[j];
             sb_puts(&b, ",");
             sb_json_str(&b, pd->name);

@@ -16,6 +16,7 @@
 #include "pelab/pe/encoding.h"
 #include "pelab/pe/geometry.h"
 #include "pelab/pe/plan.h"
+#include "pelab/pe/rope.h"
 
 #define CAT_(a, b) a##_##b
 #define CAT(a, b) CAT_(a, b)

@@ -19,6 +19,12 @@
 #define P_BASE \
     {"base", PELAB_PARAM_TYPE_REAL, 10000, 2, 1e12, NULL, "frequency base: angle p * base^(-2i/d)"}
 
+#define P_PAIRING \
+    {"pairing", PELAB_PARAM_TYPE_CHOICE, 0, 0, 1, "interleaved|half", "pairs (2i, 2i+1), or (i, i + d_k/2) as GPT-NeoX"}
+#define P_ANGLE_DTYPE \
+    {"angle_dtype", PELAB_PARAM_TYPE_CHOICE, 0, 0, 2, "f32|f64|same", \
+     "precision of p theta and cos/sin in f32/bf16/f16 cells (f64 cells: always f64); same = the cell's"}
+
 static const pelab_scheme_def g_schemes[PELAB_SCHEME_COUNT] = {
     {"none", PELAB_SCHEME_NONE, PELAB_SCHEME_KIND_NONE, "X = E (no positional information)", 0, {{0}}},
     {"index", PELAB_SCHEME_INDEX, PELAB_SCHEME_KIND_APPEND, "X = [E | p+1] (the raw index 1, 2, 3, ...)", 0, {{0}}},
@@ -34,15 +40,36 @@ static const pelab_scheme_def g_schemes[PELAB_SCHEME_COUNT] = {
      {{"max_len", PELAB_PARAM_TYPE_INT, 512, 1, 1 << 20, NULL, "rows of the table; longer sequences are not run"},
       {"std", PELAB_PARAM_TYPE_REAL, 0.02, 0, 1e6, NULL, "standard deviation of the table's entries"}}},
     {"rope", PELAB_SCHEME_ROPE, PELAB_SCHEME_KIND_ROTATE,
-     "q_p, k_p rotated pairwise by angle p * base^(-2i/d_k) after projection", 2,
-     {P_BASE,
-      {"pairing", PELAB_PARAM_TYPE_CHOICE, 0, 0, 1, "interleaved|half",
-       "pairs (2i, 2i+1), or (i, i + d_k/2) as GPT-NeoX"}}},
+     "q_p, k_p rotated pairwise by angle p * theta_i, theta_i = base^(-2i/d_k) (or its scaling), after projection",
+     11,
+     {P_BASE, P_PAIRING,
+      {"scaling", PELAB_PARAM_TYPE_CHOICE, 0, 0, 5, "none|pi|ntk|dynamic_ntk|yarn|llama3",
+       "context extension: none; pi theta/s; ntk base s^(d/(d-2)); dynamic_ntk ntk at s = max(1, n/L); yarn; llama3"},
+      {"factor", PELAB_PARAM_TYPE_REAL, 0, 0, 1e6,
+       NULL, "s, the extension factor (0 = llama3's 8; required by pi, ntk, yarn and dynamic_ntk's hf form)"},
+      {"original_max_len", PELAB_PARAM_TYPE_INT, 0, 0, 1 << 30, NULL,
+       "L, the trained length (0 = llama3's 8192; required by dynamic_ntk and yarn)"},
+      {"dynamic_form", PELAB_PARAM_TYPE_CHOICE, 0, 0, 1, "ratio|hf",
+       "dynamic_ntk: ratio s = n/L, or hf base (s n/L - (s-1))^(d/(d-2)) as Hugging Face"},
+      {"beta_fast", PELAB_PARAM_TYPE_REAL, 32, 1e-6, 1e6, NULL, "yarn: rotations at which pairs stay unscaled"},
+      {"beta_slow", PELAB_PARAM_TYPE_REAL, 1, 1e-6, 1e6, NULL, "yarn: rotations below which pairs are interpolated"},
+      {"low_freq_factor", PELAB_PARAM_TYPE_REAL, 1, 1e-6, 1e6, NULL,
+       "llama3: wavelengths above L / low_freq_factor are divided by factor"},
+      {"high_freq_factor", PELAB_PARAM_TYPE_REAL, 4, 1e-6, 1e6, NULL,
+       "llama3: wavelengths below L / high_freq_factor are unchanged"},
+      P_ANGLE_DTYPE}},
     {"alibi", PELAB_SCHEME_ALIBI, PELAB_SCHEME_KIND_BIAS, "S_h[i,j] += -m_h |i - j| (ALiBi head slopes)", 0, {{0}}},
     {"t5", PELAB_SCHEME_T5, PELAB_SCHEME_KIND_BIAS, "S_h[i,j] += T[h, bucket(j - i)] (T5 relative buckets)", 3,
      {{"buckets", PELAB_PARAM_TYPE_INT, 32, 2, 1024, NULL, "number of relative-position buckets"},
       {"max_distance", PELAB_PARAM_TYPE_INT, 128, 2, 1 << 24, NULL, "distance beyond which buckets stop growing"},
       {"std", PELAB_PARAM_TYPE_REAL, 1.0, 0, 1e6, NULL, "standard deviation of the bias values"}}},
+    {"xpos", PELAB_SCHEME_XPOS, PELAB_SCHEME_KIND_ROTATE,
+     "rope with q_p, k_p scaled by zeta_i^(+-(p - c)/scale_base), zeta_i = (2i + 0.4 d_k)/(1.4 d_k) (Sun et al.)", 5,
+     {P_BASE, P_PAIRING,
+      {"scale_base", PELAB_PARAM_TYPE_REAL, 512, 1e-6, 1e12, NULL, "the exponent's divisor"},
+      {"centre", PELAB_PARAM_TYPE_CHOICE, 0, 0, 1, "half|none",
+       "c = ceil(n/2) as torchscale (exponents centred), or c = 0"},
+      P_ANGLE_DTYPE}},
 };
 
 const char *pelab_scheme_kind_str(pelab_scheme_kind k) {
@@ -152,6 +179,7 @@ int pelab_encoding_pe_width(const pelab_scheme *s, int n, int d) {
     case PELAB_SCHEME_LEARNED: return d;
     case PELAB_SCHEME_NONE:
     case PELAB_SCHEME_ROPE:
+    case PELAB_SCHEME_XPOS:
     case PELAB_SCHEME_ALIBI:
     case PELAB_SCHEME_T5:
     case PELAB_SCHEME_COUNT: break;
@@ -194,6 +222,7 @@ int pelab_encoding_check(const pelab_scheme *s, int n, int d, char *why, size_t 
     case PELAB_SCHEME_INDEX:
     case PELAB_SCHEME_SINUSOIDAL:
     case PELAB_SCHEME_ROPE:
+    case PELAB_SCHEME_XPOS:
     case PELAB_SCHEME_ALIBI:
     case PELAB_SCHEME_T5:
     case PELAB_SCHEME_COUNT: break;
@@ -261,6 +290,7 @@ void pelab_encoding_positions(double *pe, const pelab_scheme *s, uint64_t seed, 
         break;
     case PELAB_SCHEME_NONE:
     case PELAB_SCHEME_ROPE:
+    case PELAB_SCHEME_XPOS:
     case PELAB_SCHEME_ALIBI:
     case PELAB_SCHEME_T5:
     case PELAB_SCHEME_COUNT: PELAB_ASSERT(!"scheme without positional columns"); break;

@@ -11,6 +11,7 @@
 #include "pelab/base/status.h"
 #include "pelab/kernels/attention.h"
 #include "pelab/base/mem.h"
+#include "pelab/pe/rope.h"
 
 static const char *const g_names[PELAB_GEOMETRY_COUNT] = {
     "pos_min_dist", "pos_collisions", "length_consistency", "ti_residual",
@@ -75,6 +76,7 @@ typedef struct geo_src {
     int vec;        /* 1: Phi = scale * V_p . V_q; 0: Phi = c + rel[q-p+n-1] */
     int n, w;
     double *V;      /* (n, w), vec                                          */
+    double *W;      /* (n, w) xpos's key-side rows: Phi = scale V_p . W_q; or NULL */
     int sparse;     /* vec: dot products through csr                        */
     geo_csr csr;    /* vec && sparse                                        */
     double scale;   /* vec                                                  */
@@ -90,22 +92,23 @@ static double unit_logit(int d) {
     return uu / sqrt((double)d);
 }
 
-/* V (n, d): row p = R_p u, one head of width d. */
-static void rope_rows(double *V, const pelab_scheme *s, int n, int d) {
-    const double base = pelab_scheme_param(s, "base");
-    const int half = (int)pelab_scheme_param(s, "pairing");
+/* V (n, d): row p = G_p R_p u, one head of width d (the query side); W
+ * (n, d), xPos only: G_p^-1 R_p u (the key side), else NULL. The rotation
+ * of pelab/pe/rope.h at length n, in double. */
+static void rope_rows(double *V, double **W, const pelab_scheme *s, int n, int d) {
     const double ui = 1.0 / sqrt((double)d);
-    for (int p = 0; p < n; p++) {
-        double *y = V + (size_t)p * d;
-        for (int c = 0; c < d; c++) y[c] = ui;
-        for (int i = 0; i < d / 2; i++) {
-            int a, b;
-            pelab_rope_pair(i, d, half, &a, &b);
-            const double t = pelab_rope_angle(p, i, d, base), ct = cos(t), st = sin(t);
-            y[a] = ui * ct - ui * st;
-            y[b] = ui * st + ui * ct;
-        }
+    for (size_t i = 0; i < (size_t)n * d; i++) V[i] = ui;
+    *W = NULL;
+    if (d < 2) return;
+    pelab_rope_plan r;
+    pelab_rope_plan_make(&r, s, d, n, PELAB_DTYPE_F64);
+    if (r.table.zeta) {
+        *W = pelab_xmalloc((size_t)n * d * sizeof **W);
+        memcpy(*W, V, (size_t)n * d * sizeof **W);
+        pelab_rope_apply_f64(*W, &r.table, 0, -1, 0, n, d, 1);
     }
+    pelab_rope_apply_f64(V, &r.table, 0, 1, 0, n, d, 1);
+    pelab_rope_plan_free(&r);
 }
 
 /* The similarity of scheme s at length n. For vector schemes pe (n, w) is
@@ -130,7 +133,7 @@ static void src_init(geo_src *g, const pelab_scheme *s, uint64_t seed, int n, in
         g->vec = 1;
         g->w = d;
         g->V = pelab_xmalloc((size_t)n * d * sizeof *g->V);
-        rope_rows(g->V, s, n, d);
+        rope_rows(g->V, &g->W, s, n, d);
         g->scale = 1.0 / sqrt((double)d);
     } else {
         PELAB_ASSERT(pe == NULL);
@@ -138,14 +141,14 @@ static void src_init(geo_src *g, const pelab_scheme *s, uint64_t seed, int n, in
         g->rel = pelab_xcalloc(2 * (size_t)n - 1, sizeof *g->rel);
         if (kind == PELAB_SCHEME_KIND_BIAS) pelab_encoding_rel_bias(g->rel, s, seed, 1, n, 0);
     }
-    if (g->vec && g->w > 1 && mostly_zero(g->V, n, g->w)) {
+    if (g->vec && !g->W && g->w > 1 && mostly_zero(g->V, n, g->w)) {
         g->sparse = 1;
         csr_build(&g->csr, g->V, n, g->w, 0);
     }
 }
 
 static void src_free(geo_src *g) {
-    free(g->V), free(g->rel);
+    free(g->V), free(g->W), free(g->rel);
     if (g->sparse) csr_free(&g->csr);
     memset(g, 0, sizeof *g);
 }
@@ -165,7 +168,7 @@ static double phi(const geo_src *g, int p, int q) {
             else s += R->val[i++] * R->val[j++];
         }
     } else {
-        const double *a = g->V + (size_t)p * g->w, *b = g->V + (size_t)q * g->w;
+        const double *a = g->V + (size_t)p * g->w, *b = (g->W ? g->W : g->V) + (size_t)q * g->w;
         for (int c = 0; c < g->w; c++) s += a[c] * b[c];
     }
     return g->scale * s;
@@ -500,7 +503,8 @@ static int length_consistency_logit(double *out, const pelab_scheme *s, uint64_t
     if (g->vec) {
         /* rope: Phi is a function of the rows V_p, V_q alone; when the first
          * n rows agree bit for bit so do the Phi rows (difference exactly 0) */
-        if (memcmp(g->V, g2.V, (size_t)n * g->w * sizeof(double)) != 0) {
+        if (memcmp(g->V, g2.V, (size_t)n * g->w * sizeof(double)) != 0 ||
+            (g->W && memcmp(g->W, g2.W, (size_t)n * g->w * sizeof(double)) != 0)) {
             if (n > PELAB_GEOMETRY_PAIRS_MAX) {
                 ok = 0;
             } else {

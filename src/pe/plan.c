@@ -18,11 +18,7 @@ void pelab_pe_plan_make(pelab_pe_plan *p, const pelab_scheme *s, uint64_t seed, 
     p->max_len = pelab_encoding_max_len(s, n);
     p->pe_width = pelab_encoding_pe_width(s, n, d);
     p->width = pelab_encoding_width(s, n, d);
-    if (def->kind == PELAB_SCHEME_KIND_ROTATE) {
-        p->rope = 1;
-        p->rope_base = pelab_scheme_param(s, "base");
-        p->rope_half = (int)pelab_scheme_param(s, "pairing");
-    }
+    p->rope = def->kind == PELAB_SCHEME_KIND_ROTATE;
     if (!tables) return;
     if (p->pe_width > 0) {
         p->pe = pelab_xmalloc((size_t)n * (size_t)p->pe_width * sizeof *p->pe);

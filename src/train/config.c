@@ -30,6 +30,7 @@
 #include "pelab/base/strbuf.h"
 #include "pelab/base/suggest.h"
 #include "pelab/pe/encoding.h"
+#include "pelab/pe/rope.h"
 #include "pelab/yaml/axis.h"
 #include "pelab/yaml/schemes.h"
 #include "pelab/yaml/yaml.h"
@@ -640,6 +641,7 @@ static void json_scheme(pelab_strbuf *b, const pelab_scheme *s) {
     pelab_strbuf_puts(b, ":{\"type\":");
     pelab_strbuf_json_str(b, def->name);
     for (int j = 0; j < def->n_params; j++) {
+        if (!pelab_rope_param_applies(s, j)) continue; /* e.g. beta_fast without yarn */
         const pelab_param_def *pd = &def->params[j];
         pelab_strbuf_putc(b, ',');
         pelab_strbuf_json_str(b, pd->name);

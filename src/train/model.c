@@ -20,6 +20,7 @@
 #include "pelab/base/status.h"
 #include "pelab/kernels/attention.h"
 #include "pelab/kernels/nn.h"
+#include "pelab/pe/rope.h"
 
 /* ---- dims ------------------------------------------------------------------------- */
 
@@ -172,6 +173,8 @@ typedef struct model_impl {
     void *drel;               /* (B, H, 2n-1)                                      */
     int *bucket;              /* (2 max_len - 1) t5 bucket of j - i                */
     int rel_n;
+    pelab_rope_plan rope;     /* rotary schemes: the rotation of the current length */
+    int rope_n;
     pelab_attn_row_stats *stats; /* (B, H, n)                                      */
     int *tokens, *targets;    /* the last forward's batch                          */
     double attn_acc[3];       /* the forward's attention stats: max |logit|, entropy sum, count */
@@ -260,6 +263,7 @@ static void impl_free(model_impl *im, int layers) {
                  im->rel, im->drel, im->bucket, im->stats, im->tokens,
                  im->targets, im->off.layer};
     for (size_t i = 0; i < sizeof p / sizeof p[0]; i++) free(p[i]);
+    pelab_rope_plan_free(&im->rope);
     free(im);
 }
 
@@ -457,8 +461,11 @@ static void meta_put(meta_buf *b, const char *key, double v, const char *str) {
     b->n++;
 }
 
-static const char *const g_param_keys[PELAB_SCHEME_MAX_PARAMS] = {"scheme.param0", "scheme.param1",
-                                                                   "scheme.param2", "scheme.param3"};
+/* Scheme parameters are stored by position: scheme.param0, scheme.param1, ... */
+static const char *const g_param_keys[PELAB_SCHEME_MAX_PARAMS] = {
+    "scheme.param0", "scheme.param1", "scheme.param2", "scheme.param3", "scheme.param4",  "scheme.param5",
+    "scheme.param6", "scheme.param7", "scheme.param8", "scheme.param9", "scheme.param10", "scheme.param11"};
+_Static_assert(PELAB_SCHEME_MAX_PARAMS == 12, "one metadata key per scheme parameter");
 
 pelab_status pelab_model_save(const pelab_model *m, const char *path, const pelab_safetensors_meta *extra,
                               int n_extra, pelab_error *err) {
@@ -552,7 +559,11 @@ pelab_status pelab_model_load(pelab_model *m, char *task_name, size_t cap, const
     int e[4];
     const char *nk[] = {"vocab", "classes", "d_model", "heads", "layers", "hidden", "width", "pe_width", "pos_rows"};
     int bad = 0;
-    for (int i = 0; i < def->n_params && !bad; i++) bad = meta_num(&f, g_param_keys[i], &d.scheme.params[i], err);
+    /* a parameter the file does not name keeps its default: files written
+     * before rope had its scalings (param2 on) name only base and pairing */
+    for (int i = 0; i < def->n_params && !bad; i++)
+        if (pelab_safetensors_meta_get(&f, g_param_keys[i]))
+            bad = meta_num(&f, g_param_keys[i], &d.scheme.params[i], err);
     for (int i = 0; i < 9 && !bad; i++) bad = meta_num(&f, nk[i], &v[i], err);
     if (!bad) bad = meta_enum(&f, "dtype", "f32", "f64", &e[0], err);
     if (!bad) bad = meta_enum(&f, "readout", "pool", "each", &e[1], err);

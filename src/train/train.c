@@ -140,7 +140,7 @@ int pelab_train_check(const pelab_train_settings *s, char *why, size_t cap) {
         snprintf(why, cap, "heads %d do not divide d_model %d", s->heads, s->d_model);
         return 1;
     }
-    if (s->scheme->id == PELAB_SCHEME_ROPE && s->d_model / s->heads < 2) {
+    if (pelab_scheme_def_get(s->scheme->id)->kind == PELAB_SCHEME_KIND_ROTATE && s->d_model / s->heads < 2) {
         snprintf(why, cap, "rope needs heads of width >= 2 (d_model %d / heads %d)", s->d_model, s->heads);
         return 1;
     }

@@ -10,6 +10,7 @@
 #include "pelab/base/keyed.h"
 #include "pelab/base/mem.h"
 #include "pelab/base/suggest.h"
+#include "pelab/pe/rope.h"
 
 /* Reads parameter def of a variant from value pelab_yaml_node v into *out. */
 static int parse_param(pelab_yaml_doc *y, const pelab_param_def *pd, const char *vname, pelab_yaml_node *v, double *out) {
@@ -37,6 +38,31 @@ static int parse_param(pelab_yaml_doc *y, const pelab_param_def *pd, const char 
         }
         if (pelab_yaml_get_choice(y, v, pd->name, choices, n, &idx)) return -1;
         *out = idx;
+    }
+    return 0;
+}
+
+/* The rules a rotary variant's parameters obey together (pelab/pe/rope.h):
+ * every parameter given applies to its scaling, and the scaling has what it
+ * needs. Errors sit at the parameter, or at the variant's name k. */
+static int check_rotary(pelab_yaml_doc *y, const pelab_scheme *var, pelab_yaml_node *v, pelab_yaml_node *k) {
+    const pelab_scheme_def *def = pelab_scheme_def_get(var->id);
+    char q[PELAB_YAML_QBUF], why[160];
+    int pi;
+    for (int j = 0; j + 1 < v->n; j += 2) {
+        pelab_yaml_node *pk = v->kids[j];
+        if ((pi = pelab_scheme_param_index(def, pk->text)) < 0) continue;
+        if (!pelab_rope_param_applies(var, pi))
+            return pelab_yaml_fail(y, pk, "parameter '%s' of scheme '%s' does not apply to its scaling (%s)",
+                                   pk->text, pelab_yaml_quote_str(q, k->text),
+                                   "see `pelab schemes`: factor, original_max_len, dynamic_form, beta_*, *_freq_factor");
+    }
+    if (pelab_rope_validate(var, &pi, why, sizeof why)) {
+        if (pi >= 0)
+            for (int j = 0; j + 1 < v->n; j += 2)
+                if (strcmp(v->kids[j]->text, def->params[pi].name) == 0)
+                    return pelab_yaml_fail(y, v->kids[j], "scheme '%s': %s", pelab_yaml_quote_str(q, k->text), why);
+        return pelab_yaml_fail(y, k, "scheme '%s': %s", pelab_yaml_quote_str(q, k->text), why);
     }
     return 0;
 }
@@ -92,6 +118,7 @@ int pelab_yaml_scheme_variants(pelab_yaml_doc *y, pelab_yaml_schemes *c, pelab_y
             }
             if (parse_param(y, &def->params[pi], k->text, v->kids[j + 1], &var->params[pi])) return -1;
         }
+        if (check_rotary(y, var, v, k)) return -1;
         c->n = i + 1;
     }
     /* names are unique as keys of one mapping; index them for lookups */

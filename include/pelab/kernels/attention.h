@@ -48,6 +48,33 @@ typedef struct pelab_attn_row_stats {
     int visible;          /* k                                                 */
 } pelab_attn_row_stats;
 
+/* How RoPE's angle p * theta_i and its cosine and sine are computed before
+ * they are applied in the kernel's type: in double; in float32 (as Hugging
+ * Face's Llama does: float32 inv_freq times float32 positions, cos/sin in
+ * float32); or in a 16-bit format (the position, the frequency, the product
+ * and cos/sin each rounded to it: the "same precision" failure Wang et al.
+ * 2024 describe). */
+typedef enum pelab_rope_angle_mode {
+    PELAB_ROPE_ANGLE_F64 = 0,
+    PELAB_ROPE_ANGLE_F32,
+    PELAB_ROPE_ANGLE_BF16,
+    PELAB_ROPE_ANGLE_F16,
+    PELAB_ROPE_ANGLE_COUNT
+} pelab_rope_angle_mode;
+
+/* Everything a rotation needs for a head of width dk (pe/rope.h makes one
+ * from a scheme: RoPE and its scalings, xPos). Arrays are borrowed. */
+typedef struct pelab_rope_table {
+    int dk;                       /* head width; pairs i < dk/2 rotate        */
+    int half;                     /* pairing: 0 (2i, 2i+1), 1 (i, i + dk/2)   */
+    const double *inv_freq;       /* (dk/2) theta_i, after any scaling        */
+    double mscale;                /* q and k times it (YaRN), else 1          */
+    const double *zeta;           /* (dk/2) xPos per-pair scale, or NULL      */
+    double scale_base;            /* xPos: exponent (p - centre)/scale_base   */
+    double centre;                /* xPos: the position of exponent 0         */
+    pelab_rope_angle_mode angle;  /* precision of the angle and cos/sin       */
+} pelab_rope_table;
+
 #define PELAB_ATTENTION_DECLARE(T, SFX)                                                        \
     /* out = a @ b.  out (m, p), a (m, k), b (k, p). Parallel over rows of out. */             \
     void pelab_matmul_##SFX(T *out, const T *a, const T *b, int m, int k, int p);              \
@@ -57,9 +84,19 @@ typedef struct pelab_attn_row_stats {
     /* out = a @ b^T (+= when accumulate).  out (m, k), a (m, p), b (k, p). */                 \
     void pelab_matmul_nt_##SFX(T *out, const T *a, const T *b, int m, int k, int p,            \
                                int accumulate);                                                \
-    /* Rotate each head's pairs in place by +angle (inverse = 0) or -angle      */             \
-    /* (inverse = 1, the backward pass: R^T = R(-angle)).  x (n, D).            */             \
+    /* Plain RoPE: rotate each head's pairs in place by +angle (inverse = 0) or */             \
+    /* -angle (inverse = 1, the backward pass: R^T = R(-angle)), angles in      */             \
+    /* double.  x (n, D). The same as pelab_rope_apply with a plain table.      */             \
     void pelab_rope_##SFX(T *x, int n, int D, int H, double base, int half, int inverse);      \
+    /* Table-driven RoPE (every scaling, xPos, YaRN's temperature): row r of x  */             \
+    /* (n, D) sits at position pos0 + r; each head's pair i becomes            */             \
+    /*   g (c x_a - s x_b),  g (s x_a + c x_b)                                 */             \
+    /* with c, s = mscale cos, mscale sin of the angle (pos0 + r) inv_freq[i]  */             \
+    /* and g = zeta[i]^(sign (pos0 + r - centre) / scale_base) (1 without      */             \
+    /* zeta; sign +1 for queries, -1 for keys). transpose = 1 applies the      */             \
+    /* transpose (the backward pass: g R(-angle)). Parallel over rows.         */             \
+    void pelab_rope_apply_##SFX(T *x, const pelab_rope_table *t, int pos0, int sign,           \
+                                int transpose, int n, int D, int H);                           \
     /* Fused tiled forward: O(D) scratch per thread, never the n x n matrix.     */            \
     /* out (n, D); lse (H, n) log-sum-exp of each row of S; stats (H, n) or NULL; */           \
     /* rel_bias (H, 2n-1) or NULL. Parallel over (head, query tile). */                        \
@@ -111,6 +148,14 @@ void pelab_attention_set_grouping(int group, int chunk);
 void pelab_rope_pair(int i, int dk, int half, int *a, int *b);
 double pelab_rope_angle(int p, int i, int dk, double base);
 double pelab_rope_inv_freq(int i, int width, double base);
+
+/* The coefficients of table t at position pos: cs[2i] = g c, cs[2i+1] = g s
+ * for pair i < dk/2 (see pelab_rope_apply), computed in the table's angle
+ * mode: F64 all in double; F32 the angle (float)pos * (float)theta_i, cosf,
+ * sinf, times (float)mscale, times g = powf(zeta_i, exponent), each step
+ * rounded to float; BF16 / F16 the same with every step rounded to the
+ * 16-bit format (pelab/kernels/lowp.h). cs holds dk/2 * 2 values. */
+void pelab_rope_coeffs(double *cs, const pelab_rope_table *t, long pos, int sign);
 
 /* "avx512" or "portable": the vector path the fused kernels were built with. */
 const char *pelab_attention_simd(void);

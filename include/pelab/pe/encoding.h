@@ -7,7 +7,7 @@
  *   APPEND  X = [E | PE]        PE is n x pe_width (index, index_norm, onehot, binary)
  *   ADD     X = E + PE          PE is n x d        (sinusoidal, learned)
  *   ROTATE  X = E; each head's q and k are rotated by position after the
- *           projection (rope)
+ *           projection (rope and its scalings, xpos; pelab/pe/rope.h)
  *   BIAS    X = E; a per-head bias b_h(j - i) is added to the logits
  *           (alibi, t5)
  * Adding a scheme: one row in the registry table in encoding.c, its case in
@@ -29,6 +29,7 @@ typedef enum pelab_scheme_id {
     PELAB_SCHEME_ROPE,
     PELAB_SCHEME_ALIBI,
     PELAB_SCHEME_T5,
+    PELAB_SCHEME_XPOS,
     PELAB_SCHEME_COUNT
 } pelab_scheme_id;
 
@@ -60,7 +61,7 @@ typedef struct pelab_param_def {
     const char *help;    /* one line, shown by `pelab schemes`                 */
 } pelab_param_def;
 
-#define PELAB_SCHEME_MAX_PARAMS 4
+#define PELAB_SCHEME_MAX_PARAMS 12
 #define PELAB_SCHEME_NAME_MAX 64
 
 typedef struct pelab_scheme_def {

@@ -21,9 +21,7 @@ typedef struct pelab_pe_plan {
     int width;        /* width of X: d + pe_width for APPEND, d otherwise          */
     double *pe;       /* (n, pe_width) positional vectors, or NULL                 */
     double *rel_bias; /* (heads, 2n-1) logit bias (BIAS kind), or NULL             */
-    int rope;         /* ROTATE: q and k rotated after the projection              */
-    double rope_base;
-    int rope_half;    /* pairing: 0 interleaved (2i, 2i+1), 1 half (i, i + dk/2)   */
+    int rope;         /* ROTATE: q and k rotated after the projection (pe/rope.h)  */
 } pelab_pe_plan;
 
 /* Resolve scheme s for a sequence of n tokens of width d with `heads` heads
