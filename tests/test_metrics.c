@@ -35,9 +35,14 @@ static void test_gradients_match_finite_differences(void) {
     pelab_config cfg;
     load(&cfg, "name: fd\nseed: 5\n"
                "sweep:\n  seq_len: [5]\n  d_model: [4]\n"
-               "  scheme: [none, index, index_norm, sinusoidal, onehot, binary, learned5, rope, ropeh, alibi, t5]\n"
+               "  scheme: [none, index, index_norm, sinusoidal, onehot, binary, learned5, rope, ropeh, alibi, t5,\n"
+               "           xp, yarn, dyn, l3]\n"
                "  heads: [1, 2]\n  mask: [none, causal]\n  projection: [identity, random]\n  dtype: f64\n"
                "schemes:\n  ropeh: {type: rope, pairing: half, base: 10}\n"
+               "  xp: {type: xpos, scale_base: 4, centre: none}\n"
+               "  yarn: {type: rope, scaling: yarn, factor: 4, original_max_len: 2, base: 10}\n"
+               "  dyn: {type: rope, scaling: dynamic_ntk, original_max_len: 2, base: 10}\n"
+               "  l3: {type: rope, scaling: llama3, factor: 4, original_max_len: 8, base: 10, angle_dtype: same}\n"
                "  learned5: {type: learned, std: 0.5}\n");
     pelab_cell *cells = NULL;
     size_t count = 0;

@@ -25,9 +25,11 @@ typedef struct spec {
 } spec;
 
 static pelab_scheme g_scheme;
+static const pelab_scheme *g_use; /* a variant to build instead of sp->scheme's defaults, or NULL */
 
 static void make_model(pelab_model *m, const spec *sp, uint64_t seed) {
-    pelab_scheme_init_default(&g_scheme, sp->scheme);
+    if (g_use) g_scheme = *g_use;
+    else pelab_scheme_init_default(&g_scheme, sp->scheme);
     if (sp->scheme == PELAB_SCHEME_LEARNED) {
         /* a visible table: the default std 0.02 would hide its gradient's scale */
         g_scheme.params[pelab_scheme_param_index(pelab_scheme_def_get(sp->scheme), "std")] = 0.5;
@@ -116,7 +118,7 @@ static double grad_check(const spec *sp, double *abs_out) {
 static const pelab_scheme_id g_all[] = {PELAB_SCHEME_NONE,   PELAB_SCHEME_INDEX,   PELAB_SCHEME_INDEX_NORM,
                                         PELAB_SCHEME_SINUSOIDAL, PELAB_SCHEME_ONEHOT, PELAB_SCHEME_BINARY,
                                         PELAB_SCHEME_LEARNED, PELAB_SCHEME_ROPE,    PELAB_SCHEME_ALIBI,
-                                        PELAB_SCHEME_T5};
+                                        PELAB_SCHEME_T5,      PELAB_SCHEME_XPOS};
 #define N_ALL ((int)(sizeof g_all / sizeof g_all[0]))
 
 static void test_gradients(void) {
@@ -157,6 +159,36 @@ static void test_gradients_other_shapes(void) {
         const double e = grad_check(&specs[i], &a);
         printf("  %s layers %d heads %d: max rel err %.2e\n", pelab_scheme_def_get(specs[i].scheme)->name,
                specs[i].layers, specs[i].heads, e);
+        ASSERT_DBL_LT(e, 1e-5);
+    }
+    /* RoPE's scalings (YaRN's temperature, dynamic NTK past L, Llama 3's
+     * smoothing) and an xPos whose scales matter at these lengths */
+    static const struct { const char *scaling; double factor; int L; } sc[] = {
+        {"yarn", 4, 4}, {"dynamic_ntk", 0, 3}, {"llama3", 4, 8}, {"pi", 2, 0}};
+    const pelab_scheme_def *def = pelab_scheme_def_get(PELAB_SCHEME_ROPE);
+    for (size_t i = 0; i < sizeof sc / sizeof sc[0] + 1; i++) {
+        pelab_scheme v;
+        if (i < sizeof sc / sizeof sc[0]) {
+            pelab_scheme_init_default(&v, PELAB_SCHEME_ROPE);
+            const char *ch = def->params[pelab_scheme_param_index(def, "scaling")].choices;
+            int idx = 0;
+            for (const char *p = ch; strncmp(p, sc[i].scaling, strlen(sc[i].scaling)) != 0; p = strchr(p, '|') + 1) idx++;
+            v.params[pelab_scheme_param_index(def, "scaling")] = idx;
+            v.params[pelab_scheme_param_index(def, "factor")] = sc[i].factor;
+            v.params[pelab_scheme_param_index(def, "original_max_len")] = sc[i].L;
+            v.params[pelab_scheme_param_index(def, "base")] = 10;
+            snprintf(v.name, sizeof v.name, "%s", sc[i].scaling);
+        } else {
+            pelab_scheme_init_default(&v, PELAB_SCHEME_XPOS);
+            v.params[pelab_scheme_param_index(pelab_scheme_def_get(PELAB_SCHEME_XPOS), "scale_base")] = 4;
+        }
+        const spec sp = {v.id, PELAB_MASK_CAUSAL, PELAB_READOUT_EACH, PELAB_NORM_PRE, PELAB_INIT_PROBE,
+                         PELAB_DTYPE_F64, 8, 2, 2, 2, 6};
+        g_use = &v;
+        double a;
+        const double e = grad_check(&sp, &a);
+        g_use = NULL;
+        printf("  %s (%s): max rel err %.2e\n", v.name, pelab_scheme_def_get(v.id)->name, e);
         ASSERT_DBL_LT(e, 1e-5);
     }
     omp_set_num_threads(2);

@@ -29,12 +29,12 @@ int pelab_cli_schemes(int argc, char **argv) {
                 snprintf(first, sizeof first, "%s", p->choices);
                 char *bar = strchr(first, '|');
                 if (bar) *bar = '\0';
-                printf("            %-13s default %-8s one of %s: %s\n", p->name, first, p->choices, p->help);
+                printf("            %-16s default %-11s one of %s: %s\n", p->name, first, p->choices, p->help);
             } else if (p->type == PELAB_PARAM_TYPE_INT) {
-                printf("            %-13s default %-8.0f range [%.0f, %.0f]: %s\n", p->name, p->def, p->min, p->max,
+                printf("            %-16s default %-11.0f range [%.0f, %.0f]: %s\n", p->name, p->def, p->min, p->max,
                        p->help);
             } else {
-                printf("            %-13s default %-8g range [%g, %g]: %s\n", p->name, p->def, p->min, p->max,
+                printf("            %-16s default %-11g range [%g, %g]: %s\n", p->name, p->def, p->min, p->max,
                        p->help);
             }
         }

@@ -52,10 +52,23 @@ static int check_rotary(pelab_yaml_doc *y, const pelab_scheme *var, pelab_yaml_n
     for (int j = 0; j + 1 < v->n; j += 2) {
         pelab_yaml_node *pk = v->kids[j];
         if ((pi = pelab_scheme_param_index(def, pk->text)) < 0) continue;
-        if (!pelab_rope_param_applies(var, pi))
-            return pelab_yaml_fail(y, pk, "parameter '%s' of scheme '%s' does not apply to its scaling (%s)",
-                                   pk->text, pelab_yaml_quote_str(q, k->text),
-                                   "see `pelab schemes`: factor, original_max_len, dynamic_form, beta_*, *_freq_factor");
+        if (!pelab_rope_param_applies(var, pi)) {
+            /* name the scalings it belongs to: try each on a copy */
+            const int si = pelab_scheme_param_index(def, "scaling");
+            const pelab_param_def *sd = &def->params[si];
+            char names[128], list[160] = "";
+            snprintf(names, sizeof names, "%s", sd->choices);
+            pelab_scheme t = *var;
+            int c = 0;
+            char *save = NULL;
+            for (char *w = strtok_r(names, "|", &save); w; w = strtok_r(NULL, "|", &save), c++) {
+                t.params[si] = c;
+                if (pelab_rope_param_applies(&t, pi))
+                    snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", list[0] ? ", " : "", w);
+            }
+            return pelab_yaml_fail(y, pk, "parameter '%s' of scheme '%s' does not apply to its scaling (it is for: %s)",
+                                   pk->text, pelab_yaml_quote_str(q, k->text), list);
+        }
     }
     if (pelab_rope_validate(var, &pi, why, sizeof why)) {
         if (pi >= 0)
