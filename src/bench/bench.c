@@ -379,7 +379,7 @@ static void run_blas_attention_mt(void *p) {
 
 static void emit_row(pelab_bench_emit emit, void *ctx, const char *kernel, int threads, double seconds,
                      double flops) {
-    pelab_bench_row row = {kernel, threads, seconds, flops / seconds * 1e-9, 0};
+    pelab_bench_row row = {kernel, threads, seconds, flops / seconds * 1e-9, 0, NULL};
     emit(ctx, &row, NULL);
 }
 
@@ -460,7 +460,147 @@ static void pipeline_rows(const pelab_bench_config *cfg, bench_ctx *c, bench_fn 
 }
 #endif
 
+/* ---- low precision ------------------------------------------------------------------------ */
+
+typedef struct lowp_ctx {
+    const pelab_bench_config *cfg;
+    int n, D, H;
+    const uint16_t *qh, *kh, *vh; /* (n, D) in cfg->lowp_fmt */
+    const float *q, *k, *v;       /* (n, D) the same, decoded */
+    float *out, *out_lowp, *lse;  /* (n, D), (n, D), (H, n) */
+} lowp_ctx;
+
+static void run_forward_f32_decoded(void *p) {
+    lowp_ctx *c = p;
+    pelab_attention_forward_f32(c->out, c->lse, NULL, c->q, c->k, c->v, NULL, c->cfg->causal, c->n, c->D, c->H);
+}
+
+static void run_forward_lowp(void *p) {
+    lowp_ctx *c = p;
+    pelab_attention_forward_lowp(c->out_lowp, c->lse, NULL, c->qh, c->kh, c->vh, NULL, c->cfg->causal, c->n, c->D,
+                                 c->H, c->cfg->lowp_fmt);
+}
+
+#define LOWP_CHECK_ROWS 256
+
+/* Exact attention in double on the decoded operands for up to LOWP_CHECK_ROWS
+ * query rows spread evenly over the sequence (all of them when n is smaller):
+ * err[0], err[1] = max |a - exact| / max |exact| over those rows' outputs,
+ * a = the f32 forward's out, the lowp forward's. O(rows n D). */
+static void lowp_errors(const lowp_ctx *c, double err[2]) {
+    const int n = c->n, D = c->D, H = c->H, dh = D / H, causal = c->cfg->causal;
+    const int rows = n < LOWP_CHECK_ROWS ? n : LOWP_CHECK_ROWS;
+    const double scale = 1.0 / sqrt((double)dh);
+    double *dmax = pelab_xcalloc(3 * (size_t)rows, sizeof(double)); /* (rows, 3): max |exact|, |f32 - e|, |lowp - e| */
+#pragma omp parallel
+    {
+        double *w = pelab_xmalloc((size_t)n * sizeof(double)); /* (n) one row's weights */
+#pragma omp for schedule(dynamic, 1)
+        for (int r = 0; r < rows; r++) {
+            const int i = rows == n ? r : (int)((long)r * (n - 1) / (rows - 1));
+            const int kend = causal ? i + 1 : n;
+            double *m3 = dmax + 3 * (size_t)r;
+            for (int h = 0; h < H; h++) {
+                const size_t col = (size_t)h * dh;
+                double mx = -INFINITY, l = 0;
+                for (int j = 0; j < kend; j++) {
+                    double s = 0;
+                    for (int x = 0; x < dh; x++) s += (double)c->q[(size_t)i * D + col + x] * c->k[(size_t)j * D + col + x];
+                    w[j] = s * scale;
+                    mx = fmax(mx, w[j]);
+                }
+                for (int j = 0; j < kend; j++) l += (w[j] = exp(w[j] - mx));
+                for (int x = 0; x < dh; x++) {
+                    double o = 0;
+                    for (int j = 0; j < kend; j++) o += w[j] * c->v[(size_t)j * D + col + x];
+                    o /= l;
+                    const size_t at = (size_t)i * D + col + x;
+                    m3[0] = fmax(m3[0], fabs(o));
+                    m3[1] = fmax(m3[1], fabs((double)c->out[at] - o));
+                    m3[2] = fmax(m3[2], fabs((double)c->out_lowp[at] - o));
+                    if (isnan(c->out[at])) m3[1] = INFINITY;
+                    if (isnan(c->out_lowp[at])) m3[2] = INFINITY;
+                }
+            }
+        }
+        free(w);
+    }
+    double big = 0, e32 = 0, elp = 0;
+    for (int r = 0; r < rows; r++)
+        big = fmax(big, dmax[3 * r]), e32 = fmax(e32, dmax[3 * r + 1]), elp = fmax(elp, dmax[3 * r + 2]);
+    free(dmax);
+    err[0] = big > 0 ? e32 / big : e32;
+    err[1] = big > 0 ? elp / big : elp;
+}
+
+void pelab_bench_lowp_run(const pelab_bench_config *cfg, pelab_bench_emit emit, void *ctx) {
+    const int n = cfg->seq_len, D = cfg->d_model, H = cfg->heads;
+    const pelab_lowp fmt = cfg->lowp_fmt;
+    const char *fname = pelab_lowp_str(fmt);
+    PELAB_ASSERT(cfg->lowp && !cfg->f64 && cfg->n_threads >= 1 && cfg->n_threads <= PELAB_BENCH_MAX_THREAD_COUNTS);
+    const int saved_threads = omp_get_max_threads();
+    const double flops = pelab_bench_flops(n, D, cfg->causal, 0);
+    double peak[PELAB_BENCH_MAX_THREAD_COUNTS];
+    for (int i = 0; i < cfg->n_threads; i++) {
+        double secs = 0;
+        peak[i] = pelab_bench_fma_peak(cfg->threads[i], 0, &secs);
+        pelab_bench_row prow = {"fma_peak", cfg->threads[i], secs, peak[i], 0, "f32"};
+        emit(ctx, &prow, NULL);
+    }
+    /* the f32 rows' random inputs, stored in the format; the f32 forward gets them decoded */
+    const size_t nD = (size_t)n * D;
+    lowp_ctx c = {cfg, n, D, H, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
+    float *qkv = pelab_xmalloc(3 * nD * sizeof(float));
+    uint16_t *hqkv = pelab_xmalloc(3 * nD * sizeof(uint16_t));
+    for (int a = 0; a < 3; a++) {
+        float *x = fill_random(nD, 0, (uint64_t)a + 1);
+        pelab_lowp_pack(hqkv + a * nD, x, nD, fmt);
+        pelab_lowp_unpack(qkv + a * nD, hqkv + a * nD, nD, fmt);
+        free(x);
+    }
+    c.q = qkv, c.k = qkv + nD, c.v = qkv + 2 * nD;
+    c.qh = hqkv, c.kh = hqkv + nD, c.vh = hqkv + 2 * nD;
+    c.out = pelab_xmalloc(nD * sizeof(float));
+    c.out_lowp = pelab_xmalloc(nD * sizeof(float));
+    c.lse = pelab_xmalloc((size_t)H * n * sizeof(float));
+    for (int i = 0; i < cfg->n_threads; i++) {
+        const int T = cfg->threads[i];
+        const bench_entry pair[2] = {{run_forward_f32_decoded, &c, T}, {run_forward_lowp, &c, T}};
+        double med[2], ratio[2];
+        int reps = 0;
+        time_interleaved(pair, 2, cfg->repeats, med, ratio, &reps);
+        pelab_bench_row r32 = {"forward", T, med[0], flops / med[0] * 1e-9, 0, "f32"};
+        pelab_bench_row rlp = {"forward_lowp", T, med[1], flops / med[1] * 1e-9, 0, fname};
+        emit(ctx, &r32, NULL);
+        emit(ctx, &rlp, NULL);
+        emit_note(emit, ctx, "forward_lowp (%s) vs forward (f32) on %d thread(s): %.2fx the speed (median over %d "
+                  "interleaved repetitions of time of forward / time of forward_lowp)", fname, T, ratio[1], reps);
+        emit_note(emit, ctx, "fraction of fma_peak on %d thread(s): forward %.2f, forward_lowp %.2f (no %s dot "
+                  "product instruction: the operands are decoded to float32, whose FMA peak bounds both)", T,
+                  r32.gflops / peak[i], rlp.gflops / peak[i], fname);
+    }
+    omp_set_num_threads(cfg->threads[cfg->n_threads - 1]);
+    run_forward_f32_decoded(&c);
+    run_forward_lowp(&c);
+    double err[2];
+    lowp_errors(&c, err);
+    const int rows = n < LOWP_CHECK_ROWS ? n : LOWP_CHECK_ROWS;
+    emit_note(emit, ctx, "accuracy against exact float64 attention on the decoded operands (%d of %d query rows, "
+              "every head): max |out - exact| / max |exact| = %.2e for forward_lowp (%s: P stored in the format; "
+              "unit roundoff %.2e), %.2e for forward (f32)", rows, n, err[1], fname, pelab_lowp_unit_roundoff(fmt),
+              err[0]);
+    emit_note(emit, ctx, "peak memory (max RSS): %.1f MiB; the %s operands take %.1f MiB, their f32 copies %.1f MiB",
+              pelab_bench_max_rss_mib(), fname, 3.0 * nD * 2 / 1048576.0, 3.0 * nD * 4 / 1048576.0);
+    emit_note(emit, ctx, "reference and BLAS rows skipped: --dtype %s times forward and forward_lowp only", fname);
+    free(qkv), free(hqkv), free(c.out), free(c.out_lowp), free(c.lse);
+    omp_set_num_threads(saved_threads);
+}
+
 void pelab_bench_run(const pelab_bench_config *cfg, pelab_bench_emit emit, void *ctx) {
+    if (cfg->lowp) {
+        pelab_bench_lowp_run(cfg, emit, ctx);
+        return;
+    }
     const int n = cfg->seq_len, D = cfg->d_model, H = cfg->heads, f64 = cfg->f64;
     const size_t es = f64 ? sizeof(double) : sizeof(float);
     PELAB_ASSERT(cfg->n_threads >= 1 && cfg->n_threads <= PELAB_BENCH_MAX_THREAD_COUNTS);
@@ -475,7 +615,7 @@ void pelab_bench_run(const pelab_bench_config *cfg, pelab_bench_emit emit, void 
     for (int i = 0; i < cfg->n_threads; i++) {
         double secs = 0;
         const double peak = pelab_bench_fma_peak(cfg->threads[i], f64, &secs);
-        pelab_bench_row prow = {"fma_peak", cfg->threads[i], secs, peak, 0};
+        pelab_bench_row prow = {"fma_peak", cfg->threads[i], secs, peak, 0, NULL};
         emit(ctx, &prow, NULL);
     }
 
@@ -751,7 +891,7 @@ static void twin_rows(const pelab_bench_config *cfg, train_ctx *c, int T, double
     }
     for (int r = 0; r < done; r++) q[r] = tt[r] / tc[r];
     const double ratio = median(q, done), ttm = median(tt, done);
-    pelab_bench_row row = {"torch_twin", T, ttm, flops / ttm * 1e-9, tokens / ttm};
+    pelab_bench_row row = {"torch_twin", T, ttm, flops / ttm * 1e-9, tokens / ttm, NULL};
     emit(ctx, &row, NULL);
     emit_note(emit, ctx,
               "train_step vs torch_twin on %d threads: %.2fx (median over %d interleaved repetitions of time of "
@@ -809,7 +949,7 @@ void pelab_bench_train_run(const pelab_bench_config *cfg, pelab_bench_emit emit,
     for (int i = 0; i < cfg->n_threads; i++) {
         double secs = 0;
         const double peak = pelab_bench_fma_peak(cfg->threads[i], cfg->f64, &secs);
-        pelab_bench_row prow = {"fma_peak", cfg->threads[i], secs, peak, 0};
+        pelab_bench_row prow = {"fma_peak", cfg->threads[i], secs, peak, 0, NULL};
         emit(ctx, &prow, NULL);
     }
 
@@ -822,7 +962,7 @@ void pelab_bench_train_run(const pelab_bench_config *cfg, pelab_bench_emit emit,
     int reps = 0;
     time_interleaved(e, cfg->n_threads, cfg->repeats, med, sp, &reps);
     for (int i = 0; i < cfg->n_threads; i++) {
-        pelab_bench_row row = {"train_step", cfg->threads[i], med[i], flops / med[i] * 1e-9, tokens / med[i]};
+        pelab_bench_row row = {"train_step", cfg->threads[i], med[i], flops / med[i] * 1e-9, tokens / med[i], NULL};
         emit(ctx, &row, NULL);
     }
     if (reps < cfg->repeats) emit_note(emit, ctx, "train_step: %d repetition(s) (slow)", reps);

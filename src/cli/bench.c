@@ -9,16 +9,16 @@
 
 const char pelab_cli_bench_help[] =
     "usage: pelab bench [--seq-len N] [--d-model D] [--heads H] [--threads T[,T..]]\n"
-    "                   [--dtype f32|f64] [--backward] [--causal] [--repeat R]\n"
+    "                   [--dtype f32|f64|bf16|f16] [--backward] [--causal] [--repeat R]\n"
     "                   [--no-reference] [--no-blas] [--format table|csv]\n"
     "       pelab bench --train [--d-model D] [--layers L] [--heads H] [--batch B]\n"
     "                   [--seq-len N] [--threads T[,T..]] [--dtype f32|f64] [--causal]\n"
     "                   [--warmup W] [--repeat R] [--twin SCRIPT|PROGRAM] [--format ..]\n"
     "\n"
     "Times the fused attention engine on random inputs of n = N tokens, width D\n"
-    "(H heads of D/H), on T threads (default: all), and in the same run the\n"
-    "machine: each time is the median of R repetitions (default 5; fewer for a\n"
-    "kernel slower than 2 s) after a warm-up. Defaults: N 2048, D 64, H 1, f32.\n"
+    "(H heads of D/H), on T threads (default: all), and the machine: each time\n"
+    "the median of R repetitions (default 5; fewer for a kernel slower than 2 s)\n"
+    "after a warm-up. Defaults: N 2048, D 64, H 1, f32.\n"
     "--threads 1,2 (a list) times every row on each count; the engine rows'\n"
     "repetitions are interleaved (1, 2, 2, 1, ..) and a note gives each count's\n"
     "speedup over the first: the median of the ratios of runs moments apart.\n"
@@ -31,23 +31,24 @@ const char pelab_cli_bench_help[] =
     "                              thread; skipped when P (H, n, n) exceeds 1 GiB\n"
     "  blas_sgemm (f64: blas_dgemm) OpenBLAS gemm at the shape n x n x D, T threads\n"
     "  blas_attention              OpenBLAS gemm + softmax + gemm per panel of\n"
-    "                              256 queries, a panel per thread; timed\n"
-    "                              interleaved with the forward, and a note gives\n"
-    "                              forward vs blas_attention: the median of the\n"
-    "                              ratios of runs moments apart\n"
-    "  blas_attention_mt           the same pipeline as a framework runs it: per\n"
-    "                              panel of rows (<= 64 MiB of scores), a gemm\n"
-    "                              call on T threads (OpenBLAS's threading), the\n"
-    "                              softmax, a gemm call; interleaved with the\n"
-    "                              forward like blas_attention, with its note\n"
+    "                              256 queries, a panel per thread\n"
+    "  blas_attention_mt           the same as a framework runs it: per panel of\n"
+    "                              rows (<= 64 MiB of scores) a gemm call on T\n"
+    "                              threads (OpenBLAS's), the softmax, a gemm call\n"
+    "  (each pipeline interleaved with the forward: a note gives forward vs it,\n"
+    "  the median of the ratios of runs moments apart)\n"
     "(the BLAS rows only when pelab was built with OpenBLAS; OpenBLAS picks its\n"
     "kernels when it loads, from OPENBLAS_CORETYPE if set: a note says which).\n"
+    "--dtype bf16|f16 (forward only): rows fma_peak, forward (f32, on the inputs\n"
+    "stored in bf16|f16 and decoded) and forward_lowp (q, k, v, P in bf16|f16,\n"
+    "float32 arithmetic), interleaved; notes: their ratio, fraction of fma_peak\n"
+    "and error vs exact float64 attention (up to 256 query rows).\n"
     "GFLOP/s by one convention: forward 4 n^2 D, forward+backward 14 n^2 D, gemm\n"
     "2 n^2 D; a causal mask counts half. csv columns:\n"
     "  kernel,seq_len,d_model,heads,dtype,threads,seconds,gflops\n"
-    "Notes (skipped rows, peak memory after the engine rows, the BLAS library)\n"
-    "go to stderr with --format csv, below the table otherwise. Nothing here is a\n"
-    "test: timings on a shared machine are noisy; compare ratios within one run.\n"
+    "Notes (skipped rows, peak memory, the BLAS library) go to stderr with\n"
+    "--format csv, below the table otherwise. Timings on a shared machine are\n"
+    "noisy: compare ratios within one run.\n"
     "\n"
     "--train times training steps of the model of pelab/train/model.h instead:\n"
     "scheme none, pre-LN, mlp_ratio 4, readout each, a fixed random batch of B\n"
@@ -78,20 +79,21 @@ typedef struct out_ctx {
 static void emit(void *p, const pelab_bench_row *row, const char *note) {
     const out_ctx *o = p;
     const pelab_bench_config *c = o->cfg;
+    const char *dtype = row && row->dtype ? row->dtype : c->f64 ? "f64" : "f32";
     if (note) {
         if (o->csv) fprintf(stderr, "# %s\n", note);
         else printf("# %s\n", note);
     } else if (o->csv) {
-        printf("%s,%d,%d,%d,%s,%d,%.6g,%.4g", row->kernel, c->seq_len, c->d_model, c->heads, c->f64 ? "f64" : "f32",
-               row->threads, row->seconds, row->gflops);
+        printf("%s,%d,%d,%d,%s,%d,%.6g,%.4g", row->kernel, c->seq_len, c->d_model, c->heads, dtype, row->threads,
+               row->seconds, row->gflops);
         if (c->train) {
             if (row->tokens_per_s > 0) printf(",%.6g", row->tokens_per_s);
             else printf(",");
         }
         printf("\n");
     } else {
-        printf("%-28s %8d %8d %6d %6s %8d %12.6f %10.2f", row->kernel, c->seq_len, c->d_model, c->heads,
-               c->f64 ? "f64" : "f32", row->threads, row->seconds, row->gflops);
+        printf("%-28s %8d %8d %6d %6s %8d %12.6f %10.2f", row->kernel, c->seq_len, c->d_model, c->heads, dtype,
+               row->threads, row->seconds, row->gflops);
         if (c->train) {
             if (row->tokens_per_s > 0) printf(" %12.0f", row->tokens_per_s);
             else printf(" %12s", "-");
@@ -179,7 +181,13 @@ int pelab_cli_bench(int argc, char **argv) {
     if ((v = opts[B_DTYPE].value)) {
         if (strcmp(v, "f32") == 0) cfg.f64 = 0;
         else if (strcmp(v, "f64") == 0) cfg.f64 = 1;
-        else return pelab_cli_usage_error("bench: --dtype is f32 or f64, not '%s'", v);
+        else if (strcmp(v, "bf16") == 0) cfg.lowp = 1, cfg.lowp_fmt = PELAB_LOWP_BF16;
+        else if (strcmp(v, "f16") == 0) cfg.lowp = 1, cfg.lowp_fmt = PELAB_LOWP_F16;
+        else return pelab_cli_usage_error("bench: --dtype is f32, f64, bf16 or f16, not '%s'", v);
+        if (cfg.lowp && cfg.train)
+            return pelab_cli_usage_error("bench: --train runs f32 or f64, not --dtype %s", v);
+        if (cfg.lowp && opts[B_BACKWARD].value)
+            return pelab_cli_usage_error("bench: --dtype %s times the forward only (no --backward)", v);
     }
     if ((v = opts[B_FORMAT].value)) {
         if (strcmp(v, "csv") == 0) csv = 1;

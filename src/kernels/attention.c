@@ -6,16 +6,20 @@
  * fused tiled forward and backward, over the vector layer kernels/simd.h
  * (AVX-512 or portable). Each instance computes and accumulates in T; only
  * RoPE's cos/sin and the final per-row statistics are evaluated in double
- * (then applied in T). */
+ * (then applied in T). The float32 instance's forward also serves
+ * pelab_attention_forward_lowp (pelab/kernels/lowp.h): the same tiles on
+ * operands decoded from bf16 / f16, P rounded to the format. */
 #include "pelab/kernels/attention.h"
 
 #include <math.h>
 #include <omp.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "simd.h"
+#include "pelab/kernels/lowp.h"
 #include "pelab/base/status.h"
 #include "pelab/base/mem.h"
 
@@ -55,6 +59,23 @@ static void row_stats_fill(pelab_attn_row_stats *st, const double *sums, int k,
     }
 }
 
+/* The low-precision hooks of the fused forward (fmt: a pelab_lowp): decode
+ * one value or a row of values (exact), and round a block of P in place.
+ * The float64 twins exist for the template's sake; only the float32 forward
+ * is called with low-precision operands. */
+static inline float fl_decode1_f32(uint16_t h, int fmt) { return pelab_lowp_to_f32((pelab_lowp)fmt, h); }
+static inline double fl_decode1_f64(uint16_t h, int fmt) { return pelab_lowp_to_f32((pelab_lowp)fmt, h); }
+static void fl_decode_f32(float *dst, const uint16_t *src, size_t count, int fmt) {
+    pelab_lowp_unpack(dst, src, count, (pelab_lowp)fmt);
+}
+static void fl_decode_f64(double *dst, const uint16_t *src, size_t count, int fmt) {
+    for (size_t i = 0; i < count; i++) dst[i] = pelab_lowp_to_f32((pelab_lowp)fmt, src[i]);
+}
+static void fl_round_p_f32(float *x, size_t count, int fmt) { pelab_lowp_round_array(x, count, (pelab_lowp)fmt); }
+static void fl_round_p_f64(double *x, size_t count, int fmt) {
+    for (size_t i = 0; i < count; i++) x[i] = pelab_lowp_round_f64((pelab_lowp)fmt, x[i]);
+}
+
 #define T float
 #define SFX f32
 #define T_EXP expf
@@ -71,6 +92,13 @@ static void row_stats_fill(pelab_attn_row_stats *st, const double *sums, int k,
 #undef VT
 #undef VF
 #undef VL
+
+void pelab_attention_forward_lowp(float *out, float *lse, pelab_attn_row_stats *stats, const uint16_t *q,
+                                  const uint16_t *k, const uint16_t *v, const float *rel_bias, int causal, int n,
+                                  int D, int H, pelab_lowp fmt) {
+    PELAB_ASSERT((unsigned)fmt < PELAB_LOWP_COUNT);
+    fl_forward_f32(out, lse, stats, NULL, NULL, NULL, q, k, v, (int)fmt, rel_bias, causal, n, D, H);
+}
 
 #define T double
 #define SFX f64

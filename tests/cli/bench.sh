@@ -42,6 +42,37 @@ expect_exit 0 "bench f64 causal, table" "$PELAB" bench --seq-len 33 --d-model 8 
 check "table has a forward row" grep -qE "^forward +33 +8 +1 +f64 +1 " "$TMP/out"
 check "table notes: peak memory" grep -q "^# peak memory" "$TMP/out"
 
+# --dtype bf16 / f16: the f32 forward and the low-precision one on the same inputs, interleaved
+for dt in bf16 f16; do
+  expect_exit 0 "bench --dtype $dt tiny shape, csv" "$PELAB" bench --dtype "$dt" --seq-len 50 --d-model 12 --heads 2 \
+    --threads 1,2 --repeat 2 --format csv
+  check "$dt: csv header" test "$(head -1 "$TMP/out")" = "$header"
+  for t in 1 2; do
+    check "$dt: fma_peak row on $t" grep -q "^fma_peak,50,12,2,f32,$t," "$TMP/out"
+    check "$dt: forward row (f32) on $t" grep -q "^forward,50,12,2,f32,$t," "$TMP/out"
+    check "$dt: forward_lowp row on $t" grep -q "^forward_lowp,50,12,2,$dt,$t," "$TMP/out"
+    check "$dt: the ratio note on $t" \
+      grep -qE "^# forward_lowp \($dt\) vs forward \(f32\) on $t thread\(s\): [0-9.]+x the speed \(median over 2 interleaved" "$TMP/err"
+    check "$dt: the peak fractions on $t" \
+      grep -qE "^# fraction of fma_peak on $t thread\(s\): forward [0-9.]+, forward_lowp [0-9.]+" "$TMP/err"
+  done
+  check "$dt: every row has 8 fields" test "$(awk -F, 'NF != 8' "$TMP/out" | wc -l)" -eq 0
+  check "$dt: seconds and gflops are positive" \
+    awk -F, 'NR > 1 && !($7 > 0 && $8 > 0) { bad = 1 } END { exit bad }' "$TMP/out"
+  check "$dt: no other rows" test "$(grep -cvE '^(kernel|fma_peak|forward|forward_lowp),' "$TMP/out")" -eq 0
+  # the error against exact float64: below the format's unit roundoff, the f32 forward's below 1e-5
+  check "$dt: accuracy note within the documented tolerance" awk -v dt="$dt" '
+    /^# accuracy against exact float64/ {
+      if (match($0, /= [0-9.e+-]+ for forward_lowp/)) lp = substr($0, RSTART + 2, RLENGTH - 19) + 0
+      if (match($0, /, [0-9.e+-]+ for forward \(f32\)/)) f = substr($0, RSTART + 2, RLENGTH - 20) + 0
+      found = 1 }
+    END { u = dt == "bf16" ? 0.00390625 : 0.00048828125; exit !(found && lp > 0 && lp < u && f < 1e-5) }' "$TMP/err"
+done
+expect_exit 0 "bench --dtype bf16 causal, table" "$PELAB" bench --dtype bf16 --seq-len 33 --d-model 8 --causal \
+  --repeat 1 --threads 1
+check "table has a forward_lowp row" grep -qE "^forward_lowp +33 +8 +1 +bf16 +1 " "$TMP/out"
+check "table has an f32 forward row" grep -qE "^forward +33 +8 +1 +f32 +1 " "$TMP/out"
+
 expect_exit 0 "--no-reference" "$PELAB" bench --seq-len 16 --d-model 4 --repeat 1 --no-reference --no-blas --format csv
 check "no reference row" test "$(grep -c '^reference' "$TMP/out")" -eq 0
 
@@ -59,7 +90,10 @@ expect_exit 2 "--threads 0 in a list" "$PELAB" bench --threads 2,0
 expect_exit 2 "--threads: more than 8 counts" "$PELAB" bench --threads 1,2,1,2,1,2,1,2,1
 expect_exit 2 "--threads trailing comma" "$PELAB" bench --threads 1,
 check "the message names the list form" grep -q "comma-separated" "$TMP/err"
-expect_exit 2 "bad --dtype" "$PELAB" bench --dtype f16
+expect_exit 2 "bad --dtype" "$PELAB" bench --dtype f8
+check "the message names the dtypes" grep -q "f32, f64, bf16 or f16" "$TMP/err"
+expect_exit 2 "--dtype bf16 --backward" "$PELAB" bench --dtype bf16 --backward
+expect_exit 2 "--train --dtype f16" "$PELAB" bench --train --dtype f16
 expect_exit 2 "bad --seq-len" "$PELAB" bench --seq-len 0
 expect_exit 2 "heads must divide d_model" "$PELAB" bench --d-model 10 --heads 3
 expect_exit 2 "unknown option" "$PELAB" bench --fast

@@ -17,6 +17,17 @@
  *   blas_attention_mt           the pipeline as a framework runs it: per panel
  *                               of rows, one threaded gemm call, the softmax,
  *                               one threaded gemm call; its own ratio note
+ * Low precision (cfg->lowp, `--dtype bf16|f16`): instead of the rows above,
+ *   fma_peak                    (float32 lanes)
+ *   forward                     the f32 fused forward on the decoded operands
+ *   forward_lowp                pelab_attention_forward_lowp on the same
+ *                               operands stored in the format, timed
+ *                               interleaved with forward: notes give the speed
+ *                               ratio (median of runs moments apart), each
+ *                               row's fraction of fma_peak, and both kernels'
+ *                               max |out - exact| / max |exact| against exact
+ *                               float64 attention on the decoded operands (on
+ *                               up to 256 query rows spread over the sequence)
  * Every time is the median of several repetitions after a warm-up. GFLOP/s
  * follow one convention: forward 4 n^2 D, forward+backward 14 n^2 D (the
  * backward recomputes the scores), gemm 2 n^2 D, D = head width x heads; a
@@ -41,6 +52,8 @@
 #ifndef PELAB_BENCH_H
 #define PELAB_BENCH_H
 
+#include "pelab/kernels/lowp.h"
+
 #define PELAB_BENCH_MAX_THREAD_COUNTS 8
 
 typedef struct pelab_bench_config {
@@ -51,6 +64,8 @@ typedef struct pelab_bench_config {
     int threads[PELAB_BENCH_MAX_THREAD_COUNTS];
     int n_threads; /* 1 .. PELAB_BENCH_MAX_THREAD_COUNTS */
     int f64;       /* 0: float32, 1: float64                                   */
+    int lowp;      /* 1: the low-precision rows, operands in lowp_fmt (f64 = 0) */
+    pelab_lowp lowp_fmt;
     int backward;  /* 1: also forward+backward                                  */
     int causal;    /* 1: causal mask                                            */
     int reference; /* 1: time the reference kernels (when they fit)             */
@@ -71,6 +86,7 @@ typedef struct pelab_bench_row {
     double seconds; /* median wall time of one repetition */
     double gflops;  /* by the convention above */
     double tokens_per_s; /* training rows: B n / seconds; else 0 */
+    const char *dtype;   /* the row's dtype, or NULL: the config's (f32 or f64) */
 } pelab_bench_row;
 
 /* Receives each row as soon as it is measured (note == NULL), and notes: a
@@ -102,6 +118,11 @@ double pelab_bench_max_rss_mib(void);
  * each count's blas_attention and blas_attention_mt with a note each:
  * forward vs the pipeline. */
 void pelab_bench_run(const pelab_bench_config *cfg, pelab_bench_emit emit, void *ctx);
+
+/* The low-precision rows (cfg->lowp; pelab_bench_run calls it): fma_peak per
+ * thread count, then per count forward and forward_lowp interleaved, each
+ * count's ratio and peak-fraction notes, then the accuracy note. */
+void pelab_bench_lowp_run(const pelab_bench_config *cfg, pelab_bench_emit emit, void *ctx);
 
 /* The training rows (cfg->train): a note with the model, fma_peak per
  * thread count, train_step on every thread count (interleaved, speedup
