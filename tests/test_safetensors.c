@@ -404,7 +404,7 @@ static void test_writer_refuses(void) {
     ASSERT_EQ(pelab_safetensors_write(p, &bad, 1, NULL, 0, &err), PELAB_STATUS_USAGE);
     ASSERT_STR_CONTAINS(err.msg, "tensor 'r': rank 5, not 0 to 4");
     bad.rank = 1;
-    bad.dtype = PELAB_DTYPE_COUNT;
+    bad.dtype = PELAB_DTYPE_BF16; /* the probe's storage format: never written to a file */
     ASSERT_EQ(pelab_safetensors_write(p, &bad, 1, NULL, 0, &err), PELAB_STATUS_USAGE);
     ASSERT_STR_CONTAINS(err.msg, "tensor 'r': unknown dtype 2");
     bad.dtype = PELAB_DTYPE_F64;

@@ -15,7 +15,7 @@
 
 const char pelab_cli_geometry_help[] =
     "usage: pelab geometry --scheme S --d-model D [--seq-len N] [--max-distance M]\n"
-    "                      [--dtype f32|f64] [--seed SEED] [--config FILE] [--format table|csv]\n"
+    "                      [--dtype f32|f64|bf16|f16] [--seed SEED] [--config FILE] [--format table|csv]\n"
     "\n"
     "The geometry of a scheme's positions. Phi(p, q) is the similarity of\n"
     "positions p and q: PE_p . PE_q for schemes with positional vectors, the\n"
@@ -61,7 +61,8 @@ int pelab_cli_geometry(int argc, char **argv) {
     const char *scheme_name = NULL, *config = NULL;
     long d = 0, n = 0, max_distance = -1;
     uint64_t seed = 1;
-    int csv = 0, f32 = 1, seed_given = 0;
+    int csv = 0, f32 = 1, seed_given = 0; /* f32: a precision code of pelab/pe/geometry.h */
+    const char *dtype_name = "f32";
     enum { G_SCHEME, G_CONFIG, G_D_MODEL, G_SEQ_LEN, G_MAX_DISTANCE, G_SEED, G_DTYPE, G_FORMAT, G_COUNT };
     pelab_cli_opt opts[G_COUNT] = {{"--scheme", 1, NULL},  {"--config", 1, NULL}, {"--d-model", 1, NULL},
                                    {"--seq-len", 1, NULL}, {"--max-distance", 1, NULL}, {"--seed", 1, NULL},
@@ -85,9 +86,12 @@ int pelab_cli_geometry(int argc, char **argv) {
         seed_given = 1;
     }
     if ((val = opts[G_DTYPE].value)) {
-        if (strcmp(val, "f32") == 0) f32 = 1;
-        else if (strcmp(val, "f64") == 0) f32 = 0;
-        else return pelab_cli_usage_error("geometry: --dtype is f32 or f64, not '%s'", val);
+        int found = -1;
+        for (int k = 0; k < PELAB_DTYPE_COUNT; k++)
+            if (strcmp(val, pelab_dtype_str((pelab_dtype)k)) == 0) found = k;
+        if (found < 0) return pelab_cli_usage_error("geometry: --dtype is f32, f64, bf16 or f16, not '%s'", val);
+        f32 = pelab_geometry_prec((pelab_dtype)found);
+        dtype_name = pelab_dtype_str((pelab_dtype)found);
     }
     if ((val = opts[G_FORMAT].value)) {
         if (strcmp(val, "csv") == 0) csv = 1;
@@ -154,7 +158,7 @@ int pelab_cli_geometry(int argc, char **argv) {
     if (!csv) {
         pelab_geometry_result r;
         pelab_geometry_measure(&r, &s, seed, (int)n, (int)d, f32, pelab_cell_bytes_limit());
-        printf("\n# metrics (dtype %s for pos_min_dist and pos_collisions)\n", f32 ? "f32" : "f64");
+        printf("\n# metrics (dtype %s for pos_min_dist and pos_collisions)\n", dtype_name);
         for (int k = 0; k < PELAB_GEOMETRY_COUNT; k++)
             print_value(pelab_geometry_metric_name((pelab_geometry_metric)k), r.value[k], r.defined[k]);
     }

@@ -29,14 +29,17 @@ static int host_little_endian(void) {
 #define META_KEY "__metadata__"
 #define MAX_WHOLE 9007199254740992.0 /* 2^53: every smaller whole double is exact */
 
-static const char *const g_dtype_names[PELAB_DTYPE_COUNT] = {"F32", "F64"};
-static const size_t g_dtype_sizes[PELAB_DTYPE_COUNT] = {4, 8};
+/* the dtypes pelab reads and writes in safetensors files: F32 and F64 (the
+ * model's; bf16 and f16 are the probe's storage formats, never saved) */
+#define ST_DTYPES 2
+static const char *const g_dtype_names[ST_DTYPES] = {"F32", "F64"};
+static const size_t g_dtype_sizes[ST_DTYPES] = {4, 8};
 
 const char *pelab_safetensors_dtype_str(pelab_dtype t) {
-    return (unsigned)t < PELAB_DTYPE_COUNT ? g_dtype_names[t] : "unknown";
+    return (unsigned)t < ST_DTYPES ? g_dtype_names[t] : "unknown";
 }
 
-size_t pelab_safetensors_dtype_size(pelab_dtype t) { return (unsigned)t < PELAB_DTYPE_COUNT ? g_dtype_sizes[t] : 0; }
+size_t pelab_safetensors_dtype_size(pelab_dtype t) { return (unsigned)t < ST_DTYPES ? g_dtype_sizes[t] : 0; }
 
 size_t pelab_safetensor_numel(const pelab_safetensor *t) {
     size_t n = 1;
@@ -135,7 +138,7 @@ pelab_status pelab_safetensors_encode(char **data, size_t *len, const pelab_safe
             if (strcmp(tensors[j].name, t->name) == 0)
                 return pelab_error_set(err, PELAB_STATUS_USAGE, "%s: tensor '%s' is given twice (tensors %zu and %zu)", d,
                                        t->name, j, i);
-        if ((unsigned)t->dtype >= PELAB_DTYPE_COUNT)
+        if ((unsigned)t->dtype >= ST_DTYPES)
             return pelab_error_set(err, PELAB_STATUS_USAGE, "%s: tensor '%s': unknown dtype %d", d, t->name, (int)t->dtype);
         if (t->rank < 0 || t->rank > PELAB_SAFETENSORS_MAX_RANK)
             return pelab_error_set(err, PELAB_STATUS_USAGE, "%s: tensor '%s': rank %d, not 0 to %d", d, t->name, t->rank,
@@ -286,7 +289,7 @@ static pelab_status parse_entry(entry *e, const char *name, const pelab_json *v,
     const char *dt;
     if (!pelab_json_get_string(v, "dtype", &dt)) return bad_tensor(err, path, name, "no \"dtype\" string");
     int found = 0;
-    for (int i = 0; i < PELAB_DTYPE_COUNT; i++)
+    for (int i = 0; i < ST_DTYPES; i++)
         if (strcmp(dt, g_dtype_names[i]) == 0) e->dtype = (pelab_dtype)i, found = 1;
     if (!found) return bad_tensor(err, path, name, "dtype '%s' is not one pelab reads (F32, F64)", dt);
     const pelab_json *sh = pelab_json_get(v, "shape");

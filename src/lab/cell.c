@@ -24,7 +24,7 @@ int pelab_cell_proj_width(const pelab_cell *c) {
 double pelab_cell_bytes(const pelab_cell *c) {
     double n = c->seq_len, d = c->d_model, w = pelab_cell_width(c), D = pelab_cell_proj_width(c);
     double pw = pelab_encoding_pe_width(c->scheme, c->seq_len, c->d_model);
-    double t = c->dtype == PELAB_DTYPE_F32 ? 4.0 : 8.0;
+    double t = c->dtype == PELAB_DTYPE_F64 ? 8.0 : 4.0; /* bf16, f16: float32 buffers */
     double doubles = n * d * 2 + n * pw;              /* E, E' and PE, kept in double */
     double reals = 3 * n * w                          /* X, X', dX                    */
                    + 6 * w * D                        /* Wq, Wk, Wv and their grads   */

@@ -128,7 +128,7 @@ PELAB_HEATMAP_FORWARD(double, f64)
 
 /* P (and S, out) of cell c in its dtype. */
 static void forward(double *P, double *S, double *out, const pelab_config *cfg, const pelab_cell *c) {
-    if (c->dtype == PELAB_DTYPE_F32)
+    if (c->dtype != PELAB_DTYPE_F64) /* bf16, f16: float32 on the stored operands */
         forward_f32(P, S, out, cfg, c);
     else
         forward_f64(P, S, out, cfg, c);

@@ -11,6 +11,7 @@
 #include "pelab/base/mem.h"
 #include "pelab/base/rng.h"
 #include "pelab/kernels/attention.h"
+#include "pelab/kernels/lowp.h"
 #include "pelab/lab/inputs.h"
 #include "pelab/lab/sweep.h"
 #include "pelab/pe/encoding.h"
@@ -60,7 +61,7 @@ double pelab_cell_loss_grads(double *dWq, double *dWk, double *dWv, double *dE, 
 void pelab_probe_operands_get(pelab_probe_operands *o, const pelab_config *cfg, const pelab_cell *c, int trial) {
     memset(o, 0, sizeof *o);
     o->dtype = c->dtype;
-    if (c->dtype == PELAB_DTYPE_F32)
+    if (c->dtype != PELAB_DTYPE_F64)
         operands_f32(o, cfg, c, trial);
     else
         operands_f64(o, cfg, c, trial);
@@ -72,14 +73,14 @@ void pelab_probe_operands_free(pelab_probe_operands *o) {
 }
 
 void pelab_trial_run(pelab_trial_result *r, const pelab_config *cfg, const pelab_cell *c, int trial) {
-    if (c->dtype == PELAB_DTYPE_F32)
+    if (c->dtype != PELAB_DTYPE_F64)
         trial_f32(r, NULL, cfg, c, trial);
     else
         trial_f64(r, NULL, cfg, c, trial);
 }
 
 void pelab_cell_attend(double *out, const pelab_config *cfg, const pelab_cell *c) {
-    if (c->dtype == PELAB_DTYPE_F32)
+    if (c->dtype != PELAB_DTYPE_F64)
         trial_f32(NULL, out, cfg, c, 0);
     else
         trial_f64(NULL, out, cfg, c, 0);
@@ -155,7 +156,7 @@ void pelab_cell_run(pelab_cell_result *res, const pelab_config *cfg, const pelab
     for (int t = 0; t < trials; t++) pelab_trial_run(&tr[t], cfg, c, t);
     /* the geometry of the positions: the same in every trial */
     pelab_geometry_result g;
-    geometry_cached(&g, c->scheme, cfg->seed, c->seq_len, c->d_model, c->dtype == PELAB_DTYPE_F32);
+    geometry_cached(&g, c->scheme, cfg->seed, c->seq_len, c->d_model, pelab_geometry_prec(c->dtype));
     static const int geometry_metric[PELAB_GEOMETRY_COUNT] = {
         [PELAB_GEOMETRY_POS_MIN_DIST] = PELAB_METRIC_POS_MIN_DIST,
         [PELAB_GEOMETRY_POS_COLLISIONS] = PELAB_METRIC_POS_COLLISIONS,
@@ -210,6 +211,8 @@ void pelab_cell_timing_calibrate(pelab_cell_timing *t) {
     t->overhead_s = s_small;
     t->rate[PELAB_DTYPE_F32] = f32 / (s32 > s_small ? s32 - s_small : s32);
     t->rate[PELAB_DTYPE_F64] = f64 / (s64 > s_small ? s64 - s_small : s64);
+    /* bf16 and f16 cells compute in float32 (plus roundings): its rate */
+    t->rate[PELAB_DTYPE_BF16] = t->rate[PELAB_DTYPE_F16] = t->rate[PELAB_DTYPE_F32];
 }
 
 double pelab_cell_seconds(const pelab_cell *c, int trials, const pelab_cell_timing *t) {

@@ -10,6 +10,7 @@
 #include "pelab/base/rng.h"
 #include "pelab/base/status.h"
 #include "pelab/kernels/attention.h"
+#include "pelab/kernels/lowp.h"
 #include "pelab/base/mem.h"
 #include "pelab/pe/rope.h"
 
@@ -401,9 +402,30 @@ static long long equal_pairs(const int *idx, size_t m, geo_cmp cmp, const void *
 GEO_DEFINE_MIN_DIST(float, f32, sqrtf)
 GEO_DEFINE_MIN_DIST(double, f64, sqrt)
 
+int pelab_geometry_prec(pelab_dtype dtype) {
+    switch (dtype) {
+    case PELAB_DTYPE_F64: return 0;
+    case PELAB_DTYPE_BF16: return PELAB_GEOMETRY_PREC_BF16;
+    case PELAB_DTYPE_F16: return PELAB_GEOMETRY_PREC_F16;
+    case PELAB_DTYPE_F32:
+    case PELAB_DTYPE_COUNT: break;
+    }
+    return 1;
+}
+
 void pelab_geometry_distinct(double *min_dist, int *min_dist_defined, long long *collisions, const double *pe,
                              int n, int w, int f32) {
     PELAB_ASSERT(min_dist && min_dist_defined && collisions && n >= 1 && w >= 1 && pe);
+    if (f32 == PELAB_GEOMETRY_PREC_BF16 || f32 == PELAB_GEOMETRY_PREC_F16) {
+        /* the rows as a bf16/f16 cell stores them; compared in float32 */
+        const pelab_lowp fmt = f32 == PELAB_GEOMETRY_PREC_BF16 ? PELAB_LOWP_BF16 : PELAB_LOWP_F16;
+        double *r = pelab_xmalloc((size_t)n * w * sizeof *r);
+        for (size_t i = 0; i < (size_t)n * w; i++) r[i] = pelab_lowp_round_f64(fmt, pe[i]);
+        pelab_geometry_distinct(min_dist, min_dist_defined, collisions, r, n, w, 1);
+        free(r);
+        return;
+    }
+    PELAB_ASSERT(f32 == 0 || f32 == 1);
     *min_dist = NAN;
     *min_dist_defined = 0;
     *collisions = 0;

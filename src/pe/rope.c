@@ -9,6 +9,7 @@
 
 #include "pelab/base/mem.h"
 #include "pelab/base/status.h"
+#include "pelab/kernels/lowp.h"
 
 #define ROPE_PI 3.14159265358979323846
 
@@ -39,12 +40,8 @@ pelab_rope_angle_mode pelab_rope_angle_mode_of(const pelab_scheme *s, pelab_dtyp
     if (dtype == PELAB_DTYPE_F64) return PELAB_ROPE_ANGLE_F64;
     const int a = (int)pelab_scheme_param(s, "angle_dtype"); /* f32 | f64 | same */
     if (a == 1) return PELAB_ROPE_ANGLE_F64;
-    if (a == 2) {
-        switch (dtype) {
-        case PELAB_DTYPE_F32: return PELAB_ROPE_ANGLE_F32;
-        default: break;
-        }
-    }
+    if (a == 2 && dtype == PELAB_DTYPE_BF16) return PELAB_ROPE_ANGLE_BF16;
+    if (a == 2 && dtype == PELAB_DTYPE_F16) return PELAB_ROPE_ANGLE_F16;
     return PELAB_ROPE_ANGLE_F32;
 }
 
@@ -142,6 +139,7 @@ void pelab_rope_plan_make(pelab_rope_plan *r, const pelab_scheme *s, int dk, int
     r->table.mscale =
         pelab_rope_scaling_of(s) == PELAB_ROPE_SCALING_YARN ? pelab_rope_yarn_mscale(pelab_rope_factor(s)) : 1.0;
     r->table.angle = pelab_rope_angle_mode_of(s, dtype);
+    r->table.round_fmt = dtype == PELAB_DTYPE_BF16 ? PELAB_LOWP_BF16 : dtype == PELAB_DTYPE_F16 ? PELAB_LOWP_F16 : -1;
     if (s->id == PELAB_SCHEME_XPOS) {
         r->zeta = pelab_xmalloc((size_t)np * sizeof *r->zeta);
         for (int i = 0; i < np; i++) r->zeta[i] = pelab_xpos_zeta(i, dk);

@@ -262,7 +262,7 @@ pelab_status pelab_heatmap_spec_parse(pelab_heatmap_spec *spec, int argc, char *
             }
             if (found < 0)
                 return pelab_error_set(err, PELAB_STATUS_USAGE, "heatmap: %s '%s' is not one (%s)", opt, val,
-                                       opt[2] == 'm' ? "none, causal" : opt[2] == 'p' ? "identity, random" : "f32, f64");
+                                       opt[2] == 'm' ? "none, causal" : opt[2] == 'p' ? "identity, random" : "f32, f64, bf16, f16");
             if (opt[2] == 'm') spec->sel.mask = found;
             else if (opt[2] == 'p') spec->sel.projection = found;
             else spec->sel.dtype = found;

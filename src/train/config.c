@@ -61,7 +61,7 @@ static const char *const g_optimizer_names[PELAB_OPTIMIZER_COUNT] = {"adamw", "s
 static const char *const g_schedule_names[PELAB_SCHEDULE_COUNT] = {"constant", "cosine"};
 /* the names pelab_mask_str and pelab_dtype_str give (test_train_config checks) */
 static const char *const g_mask_names[PELAB_MASK_COUNT] = {"none", "causal"};
-static const char *const g_dtype_names[PELAB_DTYPE_COUNT] = {"f32", "f64"};
+static const char *const g_dtype_names[2] = {"f32", "f64"}; /* the model runs f32 and f64 (not bf16, f16) */
 
 const char *pelab_norm_str(pelab_norm v) { return (unsigned)v < PELAB_NORM_COUNT ? g_norm_names[v] : "unknown"; }
 const char *pelab_init_str(pelab_init v) { return (unsigned)v < PELAB_INIT_COUNT ? g_init_names[v] : "unknown"; }

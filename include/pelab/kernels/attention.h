@@ -73,6 +73,9 @@ typedef struct pelab_rope_table {
     double scale_base;            /* xPos: exponent (p - centre)/scale_base   */
     double centre;                /* xPos: the position of exponent 0         */
     pelab_rope_angle_mode angle;  /* precision of the angle and cos/sin       */
+    int round_fmt;                /* -1, or a pelab_lowp (kernels/lowp.h):    */
+                                  /* the coefficients then rounded to it (the */
+                                  /* cast of cos, sin to a bf16/f16 model's)  */
 } pelab_rope_table;
 
 #define PELAB_ATTENTION_DECLARE(T, SFX)                                                        \
@@ -154,7 +157,8 @@ double pelab_rope_inv_freq(int i, int width, double base);
  * mode: F64 all in double; F32 the angle (float)pos * (float)theta_i, cosf,
  * sinf, times (float)mscale, times g = powf(zeta_i, exponent), each step
  * rounded to float; BF16 / F16 the same with every step rounded to the
- * 16-bit format (pelab/kernels/lowp.h). cs holds dk/2 * 2 values. */
+ * 16-bit format (pelab/kernels/lowp.h); then, with round_fmt >= 0, each
+ * coefficient rounded to that format. cs holds dk/2 * 2 values. */
 void pelab_rope_coeffs(double *cs, const pelab_rope_table *t, long pos, int sign);
 
 /* "avx512" or "portable": the vector path the fused kernels were built with. */

@@ -79,6 +79,8 @@
 
 #include <stdint.h>
 
+#include "pelab/kernels/types.h"
+
 #include "pelab/pe/encoding.h"
 
 /* all-pairs pos_min_dist for multi-column schemes up to this n */
@@ -117,8 +119,16 @@ void pelab_geometry_phi(double *phi, const pelab_scheme *s, uint64_t seed, int n
 /* row (n): row[q] = Phi(p, q), q = 0..n-1, for one p in 0..n-1. O(n w). */
 void pelab_geometry_phi_row(double *row, const pelab_scheme *s, uint64_t seed, int n, int d, int p);
 
+/* The precision of pos_min_dist and pos_collisions: 0 float64, 1 float32,
+ * or a 16-bit storage format (the rows rounded to it, the distances then
+ * computed in float32, as a bf16/f16 cell computes). */
+#define PELAB_GEOMETRY_PREC_BF16 2
+#define PELAB_GEOMETRY_PREC_F16 3
+/* The precision code of a cell's dtype. */
+int pelab_geometry_prec(pelab_dtype dtype);
+
 /* All seven metrics of the scheme at length n and width d; dtype_is_f32
- * selects float32 (else float64) for pos_min_dist and pos_collisions;
+ * is a precision code (above) for pos_min_dist and pos_collisions;
  * max_bytes bounds the 2n table of length_consistency (the cell's memory
  * limit). The scheme must encode n at width d. */
 void pelab_geometry_measure(pelab_geometry_result *out, const pelab_scheme *s, uint64_t seed, int n, int d,
