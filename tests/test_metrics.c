@@ -207,6 +207,42 @@ static void test_order_blindness(void) {
     }
 }
 
+/* shift_dev / first_token_dev: rotary attention depends on relative
+ * positions only, so in double both are rounding noise (<= 1e-13) for RoPE,
+ * its scalings and xPos; each narrower arithmetic deviates more (f32 <
+ * f16 < bf16, ordered as their unit roundoffs 2^-24 < 2^-11 < 2^-8), and an
+ * L1 distance of two distributions stays within [0, 2]. Undefined for
+ * schemes without a rotation. */
+static void test_shift_deviation(void) {
+#define SHIFT_YAML "name: s\nseed: 3\nsweep: {seq_len: 96, d_model: 16, scheme: %s, heads: 2, mask: %s," \
+                   " dtype: %s}\nschemes:\n  yarn4: {type: rope, scaling: yarn, factor: 4, original_max_len: 32}\n" \
+                   "  dyn: {type: rope, scaling: dynamic_ntk, original_max_len: 32}\n"
+    const char *schemes[] = {"rope", "xpos", "yarn4", "dyn"}, *dtypes[] = {"f64", "f32", "f16", "bf16"};
+    char yaml[640];
+    for (size_t i = 0; i < sizeof schemes / sizeof *schemes; i++)
+        for (int mask = 0; mask < 2; mask++) {
+            double prev = -1;
+            for (int t = 0; t < 4; t++) {
+                snprintf(yaml, sizeof yaml, SHIFT_YAML, schemes[i], mask ? "causal" : "none", dtypes[t]);
+                pelab_trial_result r = one_trial(yaml);
+                const double dev = r.value[PELAB_METRIC_SHIFT_DEV], first = r.value[PELAB_METRIC_FIRST_TOKEN_DEV];
+                printf("     %-6s %-6s %-4s shift_dev %.3g first_token_dev %.3g\n", schemes[i], mask ? "causal" : "none",
+                       dtypes[t], dev, first);
+                ASSERT(r.defined[PELAB_METRIC_SHIFT_DEV] && r.defined[PELAB_METRIC_FIRST_TOKEN_DEV]);
+                if (t == 0) {
+                    ASSERT_DBL_LT(dev, 1e-13);
+                    ASSERT_DBL_LT(first, 1e-13);
+                }
+                ASSERT_DBL_GT(dev, prev);
+                ASSERT_DBL_LE(dev, 2);
+                prev = dev;
+            }
+        }
+    snprintf(yaml, sizeof yaml, SHIFT_YAML, "sinusoidal", "none", "f64");
+    pelab_trial_result r = one_trial(yaml);
+    ASSERT(!r.defined[PELAB_METRIC_SHIFT_DEV] && !r.defined[PELAB_METRIC_FIRST_TOKEN_DEV]);
+}
+
 /* The raw index: pe_max_abs = n, pe_token_ratio = mean(p+1) / mean ||E_p||. */
 static void test_positional_magnitudes(void) {
     pelab_config cfg;
@@ -250,6 +286,7 @@ static void test_determinism(void) {
 
 int main(void) {
     TEST_RUN(test_gradients_match_finite_differences);
+    TEST_RUN(test_shift_deviation);
     TEST_RUN(test_uniform_attention_closed_form);
     TEST_RUN(test_single_token);
     TEST_RUN(test_order_blindness);

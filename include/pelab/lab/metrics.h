@@ -40,6 +40,10 @@
       "||mean_i O'_i - mean_i O_i|| / ||mean_i O_i||: the pooled output, reordered vs original") \
     X(EQUIVARIANCE_RESIDUAL, "equivariance_residual", "order",                                  \
       "||f(encoded pi X) - pi f(X)||_F / ||f(X)||_F for the cell's permutation pi")             \
+    X(SHIFT_DEV, "shift_dev", "order",                                                          \
+      "rotary schemes: mean over heads and rows of sum_j |P_ij at positions +0 - P_ij at +n| (0 = shift invariant)") \
+    X(FIRST_TOKEN_DEV, "first_token_dev", "order",                                              \
+      "rotary schemes: mean over heads and rows of |S_i0 at positions +0 - S_i0 at +n|, the first key's logit") \
     X(POS_MIN_DIST, "pos_min_dist", "geometry",                                                 \
       "min over p != q of ||PE_p - PE_q||, in the cell's dtype (vector schemes)")               \
     X(POS_COLLISIONS, "pos_collisions", "geometry",                                             \
