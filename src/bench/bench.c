@@ -539,8 +539,11 @@ void pelab_bench_lowp_run(const pelab_bench_config *cfg, pelab_bench_emit emit, 
     const char *fname = pelab_lowp_str(fmt);
     PELAB_ASSERT(cfg->lowp && !cfg->f64 && cfg->n_threads >= 1 && cfg->n_threads <= PELAB_BENCH_MAX_THREAD_COUNTS);
     const int saved_threads = omp_get_max_threads();
+    double all0 = 0, self0 = 0, all1 = 0, self1 = 0;
+    const int have_load = cpu_seconds(&all0, &self0);
+    const double wall0 = omp_get_wtime();
     const double flops = pelab_bench_flops(n, D, cfg->causal, 0);
-    double peak[PELAB_BENCH_MAX_THREAD_COUNTS];
+    double peak[PELAB_BENCH_MAX_THREAD_COUNTS] = {0};
     for (int i = 0; i < cfg->n_threads; i++) {
         double secs = 0;
         peak[i] = pelab_bench_fma_peak(cfg->threads[i], 0, &secs);
@@ -593,6 +596,12 @@ void pelab_bench_lowp_run(const pelab_bench_config *cfg, pelab_bench_emit emit, 
               pelab_bench_max_rss_mib(), fname, 3.0 * nD * 2 / 1048576.0, 3.0 * nD * 4 / 1048576.0);
     emit_note(emit, ctx, "reference and BLAS rows skipped: --dtype %s times forward and forward_lowp only", fname);
     free(qkv), free(hqkv), free(c.out), free(c.out_lowp), free(c.lse);
+    if (have_load && cpu_seconds(&all1, &self1)) {
+        const double other = ((all1 - all0) - (self1 - self0)) / (omp_get_wtime() - wall0);
+        emit_note(emit, ctx, "other processes kept %.2f of the %ld cores busy on average during this run%s",
+                  other < 0 ? 0 : other, sysconf(_SC_NPROCESSORS_ONLN),
+                  other > 0.1 ? " (noisy timings: compare ratios, or rerun)" : "");
+    }
     omp_set_num_threads(saved_threads);
 }
 

@@ -51,7 +51,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "pelab/kernels/attention.h"
+/* the row statistics of pelab/kernels/attention.h (declared, not included:
+ * attention.c includes this header, for the kernel below lives there) */
+struct pelab_attn_row_stats;
 
 typedef enum pelab_lowp { PELAB_LOWP_BF16 = 0, PELAB_LOWP_F16, PELAB_LOWP_COUNT } pelab_lowp;
 
@@ -96,7 +98,7 @@ long pelab_lowp_exact_int_max(pelab_lowp f);
  * block. Bit-identical for any thread count.
  * out (n, D) float32; lse (H, n); stats (H, n) or NULL (as the f32 kernel's);
  * q, k, v (n, D) in fmt; rel_bias (H, 2n-1) float32 or NULL. */
-void pelab_attention_forward_lowp(float *out, float *lse, pelab_attn_row_stats *stats, const uint16_t *q,
+void pelab_attention_forward_lowp(float *out, float *lse, struct pelab_attn_row_stats *stats, const uint16_t *q,
                                   const uint16_t *k, const uint16_t *v, const float *rel_bias, int causal, int n,
                                   int D, int H, pelab_lowp fmt);
 
