@@ -148,10 +148,7 @@ static int onehot_max_width(void) {
     return (int)def->params[i].max;
 }
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
-static int refuse(char *why, size_t why_len, const char *fmt, ...) {
+int pelab_encoding_refuse(char *why, size_t why_len, const char *fmt, ...) {
     if (why && why_len) {
         va_list ap;
         va_start(ap, fmt);
@@ -208,14 +205,14 @@ int pelab_encoding_check(const pelab_scheme *s, int n, int d, char *why, size_t 
     const int L = pelab_encoding_max_len(s, n);
     switch (s->id) {
     case PELAB_SCHEME_LEARNED:
-        if (n > L) return refuse(why, why_len, "seq_len %d exceeds learned max_len %d", n, L);
+        if (n > L) return pelab_encoding_refuse(why, why_len, "seq_len %d exceeds learned max_len %d", n, L);
         break;
     case PELAB_SCHEME_INDEX_NORM:
     case PELAB_SCHEME_ONEHOT:
     case PELAB_SCHEME_BINARY:
-        if (L < n) return refuse(why, why_len, "seq_len %d exceeds max_len %d", n, L);
+        if (L < n) return pelab_encoding_refuse(why, why_len, "seq_len %d exceeds max_len %d", n, L);
         if (s->id == PELAB_SCHEME_ONEHOT && L > onehot_max_width())
-            return refuse(why, why_len, "onehot width %d exceeds the limit %d", L,
+            return pelab_encoding_refuse(why, why_len, "onehot width %d exceeds the limit %d", L,
                           onehot_max_width());
         break;
     case PELAB_SCHEME_NONE:

@@ -2,7 +2,6 @@
 #include "pelab/pe/rope.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,19 +173,6 @@ int pelab_rope_param_applies(const pelab_scheme *s, int param) {
     return 1;
 }
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
-static int bad(char *why, size_t why_len, const char *fmt, ...) {
-    if (why && why_len) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(why, why_len, fmt, ap);
-        va_end(ap);
-    }
-    return 1;
-}
-
 int pelab_rope_validate(const pelab_scheme *s, int *param, char *why, size_t why_len) {
     *param = -1;
     if (why && why_len) why[0] = '\0';
@@ -203,17 +189,17 @@ int pelab_rope_validate(const pelab_scheme *s, int *param, char *why, size_t why
     }
     const int fi = pelab_scheme_param_index(def, "factor"), li = pelab_scheme_param_index(def, "original_max_len");
     if (pelab_rope_param_applies(s, fi) && pelab_rope_factor(s) <= 0)
-        return bad(why, why_len, "scaling %s needs a factor > 0", scn);
+        return pelab_encoding_refuse(why, why_len, "scaling %s needs a factor > 0", scn);
     if (pelab_rope_param_applies(s, li) && pelab_rope_original_max_len(s) < 1)
-        return bad(why, why_len, "scaling %s needs original_max_len >= 1", scn);
+        return pelab_encoding_refuse(why, why_len, "scaling %s needs original_max_len >= 1", scn);
     if (sc == PELAB_ROPE_SCALING_LLAMA3 &&
         !(pelab_scheme_param(s, "high_freq_factor") > pelab_scheme_param(s, "low_freq_factor"))) {
         *param = pelab_scheme_param_index(def, "high_freq_factor");
-        return bad(why, why_len, "high_freq_factor must exceed low_freq_factor");
+        return pelab_encoding_refuse(why, why_len, "high_freq_factor must exceed low_freq_factor");
     }
     if (sc == PELAB_ROPE_SCALING_YARN && !(pelab_scheme_param(s, "beta_fast") > pelab_scheme_param(s, "beta_slow"))) {
         *param = pelab_scheme_param_index(def, "beta_fast");
-        return bad(why, why_len, "beta_fast must exceed beta_slow");
+        return pelab_encoding_refuse(why, why_len, "beta_fast must exceed beta_slow");
     }
     return 0;
 }

@@ -110,6 +110,13 @@ int pelab_encoding_width(const pelab_scheme *s, int n, int d);
  * exceeds learned max_len 512"), used as the cell's status. */
 int pelab_encoding_check(const pelab_scheme *s, int n, int d, char *why, size_t why_len);
 
+/* A refusal: the reason formatted into why (when why_len > 0), returning 1.
+ * The one writer of the `why` strings of pe/ (encoding_check, rope_validate). */
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+int pelab_encoding_refuse(char *why, size_t why_len, const char *fmt, ...);
+
 /* Positional vectors, pe is n x pe_width row-major (nothing is written when
  * pe_width is 0). `seed` is the config seed: the learned table is drawn from
  * it (row p of a max_len x d table, so it does not depend on n).
