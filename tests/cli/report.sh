@@ -248,7 +248,7 @@ sweep:
   heads: 2
 EOF
   expect_exit 0 "run a training sweep over two tasks and two train_to" "$PELAB" run "$TMP/train2.yaml" --out "$TMP/tt" --quiet
-  expect_exit 0 "plot.sh --panels task --metrics eval_acc" bash "$SRC/scripts/plot.sh" "$TMP/tt" "$TMP/ttp" --panels task --metrics eval_acc --all --format svg
+  expect_exit 0 "plot.sh --panels task --metrics eval_acc" env PELAB_BIN="$PELAB" bash "$SRC/scripts/plot.sh" "$TMP/tt" "$TMP/ttp" --panels task --metrics eval_acc --all --format svg
   check "--panels task --metrics eval_acc: one evaluation figure per train_to, no curves" test "$(cut -f1,5 "$TMP/ttp/index.tsv" | tr '\t\n' ': ')" = "evaluation:train_to=4 evaluation:train_to=6 "
   check "--panels task: a panel per task in one figure" sh -c "grep -c '>eval_acc — task=\(majority\|shift\)<' '$TMP/ttp/evaluation-train_to6.svg' | grep -qx 2"
   check "--metrics eval_acc: no other panel" sh -c "! grep -q '>eval_loss' '$TMP/ttp/evaluation-train_to6.svg'"
