@@ -34,7 +34,7 @@ static const char *g_usage =
     "                        position similarity curves and geometry metrics of a scheme\n"
     "  heatmap CONFIG [--scheme S] [--what attention|phi|logits] [--seq-len N] [--head H] [--out DIR]\n"
     "                        the attention weights, logits or position similarity of one cell, as CSV and PNG\n"
-    "  bench [--seq-len N] [--d-model D] [--heads H] [--threads T] [--dtype f32|f64] [--backward]\n"
+    "  bench [--seq-len N] [--d-model D] [--heads H] [--threads T] [--dtype f32|f64|bf16|f16] [--backward]\n"
     "                        GFLOP/s of the attention engine against the machine's peak and BLAS\n"
     "  check EXPERIMENT RESULTS\n"
     "                        check an experiment's claims against its results\n"
