@@ -434,6 +434,59 @@ static void test_thread_bit_identity(void) {
     printf("  out, lse, statistics bitwise equal on 1..4 threads and forced groupings (n 300, 2 heads)\n");
 }
 
+/* The bf16 forward through vdpbf16ps (when built with AVX512-BF16) against
+ * the portable path (decode, then the float32 kernel) on the same operands:
+ * out, lse and statistics bitwise equal, for odd and even head widths and
+ * lengths, both masks, with and without a bias, several chunks of keys. */
+static void test_dot_path_bitwise(void) {
+    if (!pelab_attention_lowp_dot_available()) {
+        printf("  built without AVX512-BF16: the bf16 forward has one path, nothing to compare\n");
+        return;
+    }
+    static const int shapes[][3] = {{1, 1, 1}, {2, 6, 2}, {47, 17, 1}, {130, 128, 2}, {300, 30, 3}, {1025, 64, 1}};
+    int cases = 0;
+    for (size_t si = 0; si < sizeof shapes / sizeof *shapes; si++)
+        for (int causal = 0; causal < 2; causal++)
+            for (int with_bias = 0; with_bias < 2; with_bias++) {
+                const int n = shapes[si][0], D = shapes[si][1], H = shapes[si][2];
+                const size_t nD = (size_t)n * D, hn = (size_t)H * n, nb = (size_t)H * (2 * (size_t)n - 1);
+                float *qf = pelab_xmalloc(3 * nD * sizeof(float)), *kf = qf + nD, *vf = kf + nD;
+                double *qd = pelab_xmalloc(3 * nD * sizeof(double)), *kd = qd + nD, *vd = kd + nD;
+                uint16_t *q = rand_lowp(PELAB_LOWP_BF16, 40 + si, nD, 1.0, qf, qd);
+                uint16_t *k = rand_lowp(PELAB_LOWP_BF16, 50 + si, nD, 1.0, kf, kd);
+                uint16_t *v = rand_lowp(PELAB_LOWP_BF16, 60 + si, nD, 1.0, vf, vd);
+                float *bias = NULL;
+                if (with_bias) {
+                    bias = pelab_xmalloc(nb * sizeof(float));
+                    pelab_rng r = pelab_rng_make(77u, (uint64_t)n);
+                    for (size_t i = 0; i < nb; i++) bias[i] = (float)(0.5 * pelab_rng_normal(&r));
+                }
+                float *o[2], *l[2];
+                pelab_attn_row_stats *st[2];
+                for (int path = 0; path < 2; path++) {
+                    o[path] = pelab_xmalloc(nD * sizeof(float)), l[path] = pelab_xmalloc(hn * sizeof(float));
+                    st[path] = pelab_xmalloc(hn * sizeof **st);
+                    pelab_attention_set_lowp_dot(path == 0);
+                    if (si == 5) pelab_attention_set_grouping(2, 128); /* several chunks of keys */
+                    pelab_attention_forward_lowp(o[path], l[path], st[path], q, k, v, bias, causal, n, D, H,
+                                                 PELAB_LOWP_BF16);
+                    pelab_attention_set_grouping(0, 0);
+                }
+                pelab_attention_set_lowp_dot(0);
+                ASSERT(memcmp(o[0], o[1], nD * sizeof(float)) == 0);
+                ASSERT(memcmp(l[0], l[1], hn * sizeof(float)) == 0);
+                for (size_t i = 0; i < hn; i++) {
+                    ASSERT(same_dbl(st[0][i].entropy, st[1][i].entropy));
+                    ASSERT(same_dbl(st[0][i].logit_max_abs, st[1][i].logit_max_abs));
+                }
+                cases++;
+                for (int path = 0; path < 2; path++) free(o[path]), free(l[path]), free(st[path]);
+                free(q), free(k), free(v), free(qf), free(qd), free(bias);
+            }
+    printf("  vdpbf16ps path vs portable path, %d cases (odd widths and lengths, masks, bias, chunks): out, "
+           "lse, statistics bitwise equal\n", cases);
+}
+
 int main(void) {
     TEST_RUN(test_decode_exhaustive);
     TEST_RUN(test_round_trip);
@@ -443,5 +496,6 @@ int main(void) {
     TEST_RUN(test_arrays);
     TEST_RUN(test_forward_vs_references);
     TEST_RUN(test_thread_bit_identity);
+    TEST_RUN(test_dot_path_bitwise);
     return TEST_DONE();
 }

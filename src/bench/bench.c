@@ -481,6 +481,13 @@ static void run_forward_lowp(void *p) {
                                  c->H, c->cfg->lowp_fmt);
 }
 
+/* the same through AVX512-BF16's vdpbf16ps (pelab_attention_set_lowp_dot) */
+static void run_forward_lowp_dot(void *p) {
+    pelab_attention_set_lowp_dot(1);
+    run_forward_lowp(p);
+    pelab_attention_set_lowp_dot(0);
+}
+
 #define LOWP_CHECK_ROWS 256
 
 /* Exact attention in double on the decoded operands for up to LOWP_CHECK_ROWS
@@ -568,19 +575,29 @@ void pelab_bench_lowp_run(const pelab_bench_config *cfg, pelab_bench_emit emit, 
     c.lse = pelab_xmalloc((size_t)H * n * sizeof(float));
     for (int i = 0; i < cfg->n_threads; i++) {
         const int T = cfg->threads[i];
-        const bench_entry pair[2] = {{run_forward_f32_decoded, &c, T}, {run_forward_lowp, &c, T}};
-        double med[2], ratio[2];
+        /* the bf16 dot-product path as a third row where the build has it */
+        const int dot = fmt == PELAB_LOWP_BF16 && pelab_attention_lowp_dot_available();
+        const bench_entry pair[3] = {{run_forward_f32_decoded, &c, T}, {run_forward_lowp, &c, T},
+                                     {run_forward_lowp_dot, &c, T}};
+        double med[3], ratio[3];
         int reps = 0;
-        time_interleaved(pair, 2, cfg->repeats, med, ratio, &reps);
+        time_interleaved(pair, dot ? 3 : 2, cfg->repeats, med, ratio, &reps);
         pelab_bench_row r32 = {"forward", T, med[0], flops / med[0] * 1e-9, 0, "f32"};
         pelab_bench_row rlp = {"forward_lowp", T, med[1], flops / med[1] * 1e-9, 0, fname};
         emit(ctx, &r32, NULL);
         emit(ctx, &rlp, NULL);
         emit_note(emit, ctx, "forward_lowp (%s) vs forward (f32) on %d thread(s): %.2fx the speed (median over %d "
                   "interleaved repetitions of time of forward / time of forward_lowp)", fname, T, ratio[1], reps);
-        emit_note(emit, ctx, "fraction of fma_peak on %d thread(s): forward %.2f, forward_lowp %.2f (no %s dot "
-                  "product instruction: the operands are decoded to float32, whose FMA peak bounds both)", T,
-                  r32.gflops / peak[i], rlp.gflops / peak[i], fname);
+        if (dot) {
+            pelab_bench_row rdp = {"forward_lowp_dot", T, med[2], flops / med[2] * 1e-9, 0, fname};
+            emit(ctx, &rdp, NULL);
+            emit_note(emit, ctx, "forward_lowp_dot (Q K^T and P V by vdpbf16ps, bitwise the same result) vs forward "
+                      "(f32) on %d thread(s): %.2fx the speed; forward_lowp (decoded to float32, the default) %.2fx",
+                      T, ratio[2], ratio[1]);
+        }
+        emit_note(emit, ctx, "fraction of fma_peak on %d thread(s): forward %.2f, forward_lowp %.2f (%s operands "
+                  "decoded to float32, whose FMA peak bounds both%s)", T, r32.gflops / peak[i], rlp.gflops / peak[i],
+                  fname, dot ? "; forward_lowp_dot counts its multiply-adds the same" : "; this build has no bf16 dot product");
     }
     omp_set_num_threads(cfg->threads[cfg->n_threads - 1]);
     run_forward_f32_decoded(&c);
@@ -594,7 +611,7 @@ void pelab_bench_lowp_run(const pelab_bench_config *cfg, pelab_bench_emit emit, 
               err[0]);
     emit_note(emit, ctx, "peak memory (max RSS): %.1f MiB; the %s operands take %.1f MiB, their f32 copies %.1f MiB",
               pelab_bench_max_rss_mib(), fname, 3.0 * nD * 2 / 1048576.0, 3.0 * nD * 4 / 1048576.0);
-    emit_note(emit, ctx, "reference and BLAS rows skipped: --dtype %s times forward and forward_lowp only", fname);
+    emit_note(emit, ctx, "reference and BLAS rows skipped: --dtype %s times forward and forward_lowp (and forward_lowp_dot) only", fname);
     free(qkv), free(hqkv), free(c.out), free(c.out_lowp), free(c.lse);
     if (have_load && cpu_seconds(&all1, &self1)) {
         const double other = ((all1 - all0) - (self1 - self0)) / (omp_get_wtime() - wall0);

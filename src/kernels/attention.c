@@ -34,6 +34,21 @@ void pelab_attention_set_grouping(int group, int chunk) {
     g_fl_chunk = chunk;
 }
 
+/* pelab_attention_set_lowp_dot(1) turns the bf16 forward's vdpbf16ps path on */
+static int g_fl_no_dot = 1;
+
+int pelab_attention_lowp_dot_available(void) {
+#if PV_AVX512 && defined(__AVX512BF16__)
+    return 1;
+#else
+    return 0;
+#endif
+}
+
+void pelab_attention_set_lowp_dot(int on) { g_fl_no_dot = !(on && pelab_attention_lowp_dot_available()); }
+
+int pelab_attention_lowp_dot(void) { return !g_fl_no_dot; }
+
 #define CAT_(a, b) a##_##b
 #define CAT(a, b) CAT_(a, b)
 #define FN(name) CAT(name, SFX)
@@ -83,6 +98,11 @@ static void fl_round_p_f64(double *x, size_t count, int fmt) {
 #define VT pv_f32
 #define VF(op) pv_f32_##op
 #define VL PV_F32_LANES
+#if PV_AVX512 && defined(__AVX512BF16__)
+#define FL_DPBF16 1 /* the bf16 forward through vdpbf16ps */
+#else
+#define FL_DPBF16 0
+#endif
 #include "attention_impl.inc"
 #include "flash_impl.inc"
 #undef T
@@ -107,6 +127,8 @@ void pelab_attention_forward_lowp(float *out, float *lse, pelab_attn_row_stats *
 #define VT pv_f64
 #define VF(op) pv_f64_##op
 #define VL PV_F64_LANES
+#undef FL_DPBF16
+#define FL_DPBF16 0
 #include "attention_impl.inc"
 #include "flash_impl.inc"
 #undef T

@@ -28,6 +28,15 @@ if [ -n "${PELAB_SANITIZED:-}" ] && grep -q '^train:' "$ci"; then
   ci=$TMP/ci.yaml
   echo "PELAB_SANITIZED: $name at 20 steps and 32 evaluation samples; claims checked for form only"
 fi
+if [ -n "${PELAB_SANITIZED:-}" ] && ! grep -q '^train:' "$ci" && grep -Eq '^ *seq_len:.*to: *([0-9]{5,}|[2-9][0-9]{3}|1[1-9][0-9]{2}|10[3-9][0-9]|102[5-9])' "$ci"; then
+  # A probe experiment whose lengths run past 1024 (low-precision: to 4096,
+  # two minutes under the sanitizers here, and CI machines are slower) runs
+  # to n = 1024 under the sanitizers: every code path is still exercised;
+  # the claims (decided by the normal build) are checked for form only.
+  sed -E '/^ *seq_len:/ s/to: *[0-9]+/to: 1024/' "$ci" >"$TMP/ci.yaml"
+  ci=$TMP/ci.yaml
+  echo "PELAB_SANITIZED: $name up to n = 1024; claims checked for form only"
+fi
 start=$(date +%s)
 "$PELAB" run "$ci" --out "$TMP/results" --quiet
 echo "ran $name at CI size in $(( $(date +%s) - start )) s"

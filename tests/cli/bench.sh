@@ -59,7 +59,15 @@ for dt in bf16 f16; do
   check "$dt: every row has 8 fields" test "$(awk -F, 'NF != 8' "$TMP/out" | wc -l)" -eq 0
   check "$dt: seconds and gflops are positive" \
     awk -F, 'NR > 1 && !($7 > 0 && $8 > 0) { bad = 1 } END { exit bad }' "$TMP/out"
-  check "$dt: no other rows" test "$(grep -cvE '^(kernel|fma_peak|forward|forward_lowp),' "$TMP/out")" -eq 0
+  check "$dt: no other rows" test "$(grep -cvE '^(kernel|fma_peak|forward|forward_lowp|forward_lowp_dot),' "$TMP/out")" -eq 0
+  # the vdpbf16ps row: bf16 only, and only in a build with AVX512-BF16 (the
+  # engine line says avx512; the row's presence is the build's business)
+  if [ "$dt" = f16 ]; then
+    check "f16: no forward_lowp_dot row" sh -c "! grep -q '^forward_lowp_dot,' '$TMP/out'"
+  elif grep -q '^forward_lowp_dot,' "$TMP/out"; then
+    check "bf16: forward_lowp_dot row on 1 and 2" sh -c "grep -q '^forward_lowp_dot,50,12,2,bf16,1,' '$TMP/out' && grep -q '^forward_lowp_dot,50,12,2,bf16,2,' '$TMP/out'"
+    check "bf16: its ratio note" grep -qE "^# forward_lowp_dot \(Q K\^T and P V by vdpbf16ps, bitwise the same result\) vs forward \(f32\) on 1 thread\(s\): [0-9.]+x" "$TMP/err"
+  fi
   # the error against exact float64: below the format's unit roundoff, the f32 forward's below 1e-5
   check "$dt: accuracy note within the documented tolerance" awk -v dt="$dt" '
     /^# accuracy against exact float64/ {

@@ -164,4 +164,21 @@ void pelab_rope_coeffs(double *cs, const pelab_rope_table *t, long pos, int sign
 /* "avx512" or "portable": the vector path the fused kernels were built with. */
 const char *pelab_attention_simd(void);
 
+/* The bf16 forward's second path (pelab_attention_forward_lowp with
+ * PELAB_LOWP_BF16): Q K^T and P V by AVX512-BF16's vdpbf16ps on bf16 pairs,
+ * available when built with it (-march=native on a CPU that has it). It adds
+ * the same exact products in the same order as the float32 kernel on the
+ * decoded operands, so its results are the same bit for bit (but for the
+ * instruction treating subnormal inputs and results as zero). It is off by
+ * default: on the one AVX512-BF16 machine measured (an Intel Xeon with
+ * AMX), it ran at 0.61x the float32 forward where the decoded path runs at
+ * 0.89x (`pelab bench --dtype bf16`, README section Benchmark), so
+ * vdpbf16ps does not double the multiply rate there. set_lowp_dot(1) turns
+ * it on where available (the benchmark's forward_lowp_dot row, the tests),
+ * 0 off; lowp_dot() says which path runs. Not thread-safe: call it between
+ * kernel calls. */
+int pelab_attention_lowp_dot_available(void);
+int pelab_attention_lowp_dot(void);
+void pelab_attention_set_lowp_dot(int on);
+
 #endif /* PELAB_ATTENTION_H */
