@@ -577,11 +577,11 @@ void pelab_bench_lowp_run(const pelab_bench_config *cfg, pelab_bench_emit emit, 
         const int T = cfg->threads[i];
         /* the bf16 dot-product path as a third row where the build has it */
         const int dot = fmt == PELAB_LOWP_BF16 && pelab_attention_lowp_dot_available();
-        const bench_entry pair[3] = {{run_forward_f32_decoded, &c, T}, {run_forward_lowp, &c, T},
+        const bench_entry rows[3] = {{run_forward_f32_decoded, &c, T}, {run_forward_lowp, &c, T},
                                      {run_forward_lowp_dot, &c, T}};
         double med[3], ratio[3];
         int reps = 0;
-        time_interleaved(pair, dot ? 3 : 2, cfg->repeats, med, ratio, &reps);
+        time_interleaved(rows, dot ? 3 : 2, cfg->repeats, med, ratio, &reps);
         pelab_bench_row r32 = {"forward", T, med[0], flops / med[0] * 1e-9, 0, "f32"};
         pelab_bench_row rlp = {"forward_lowp", T, med[1], flops / med[1] * 1e-9, 0, fname};
         emit(ctx, &r32, NULL);

@@ -47,8 +47,6 @@ int pelab_attention_lowp_dot_available(void) {
 
 void pelab_attention_set_lowp_dot(int on) { g_fl_no_dot = !(on && pelab_attention_lowp_dot_available()); }
 
-int pelab_attention_lowp_dot(void) { return !g_fl_no_dot; }
-
 #define CAT_(a, b) a##_##b
 #define CAT(a, b) CAT_(a, b)
 #define FN(name) CAT(name, SFX)

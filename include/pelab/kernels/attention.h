@@ -172,13 +172,11 @@ const char *pelab_attention_simd(void);
  * instruction treating subnormal inputs and results as zero). It is off by
  * default: on the one AVX512-BF16 machine measured (an Intel Xeon with
  * AMX), it ran at 0.61x the float32 forward where the decoded path runs at
- * 0.89x (`pelab bench --dtype bf16`, README section Benchmark), so
+ * 0.92x (`pelab bench --dtype bf16`, README section Benchmark), so
  * vdpbf16ps does not double the multiply rate there. set_lowp_dot(1) turns
  * it on where available (the benchmark's forward_lowp_dot row, the tests),
- * 0 off; lowp_dot() says which path runs. Not thread-safe: call it between
- * kernel calls. */
+ * 0 off. Not thread-safe: call it between kernel calls. */
 int pelab_attention_lowp_dot_available(void);
-int pelab_attention_lowp_dot(void);
 void pelab_attention_set_lowp_dot(int on);
 
 #endif /* PELAB_ATTENTION_H */
