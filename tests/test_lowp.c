@@ -439,7 +439,7 @@ static void test_thread_bit_identity(void) {
  * out, lse and statistics bitwise equal, for odd and even head widths and
  * lengths, both masks, with and without a bias, several chunks of keys. */
 static void test_dot_path_bitwise(void) {
-    if (!pelab_attention_lowp_dot_available()) {
+    if (!pelab_attention_lowp_path_available(PELAB_LOWP_PATH_DOT)) {
         printf("  built without AVX512-BF16: the bf16 forward has one path, nothing to compare\n");
         return;
     }
@@ -466,13 +466,13 @@ static void test_dot_path_bitwise(void) {
                 for (int path = 0; path < 2; path++) {
                     o[path] = pelab_xmalloc(nD * sizeof(float)), l[path] = pelab_xmalloc(hn * sizeof(float));
                     st[path] = pelab_xmalloc(hn * sizeof **st);
-                    pelab_attention_set_lowp_dot(path == 0);
+                    pelab_attention_set_lowp_path(path == 0 ? PELAB_LOWP_PATH_DOT : PELAB_LOWP_PATH_DECODED);
                     if (si == 5) pelab_attention_set_grouping(2, 128); /* several chunks of keys */
                     pelab_attention_forward_lowp(o[path], l[path], st[path], q, k, v, bias, causal, n, D, H,
                                                  PELAB_LOWP_BF16);
                     pelab_attention_set_grouping(0, 0);
                 }
-                pelab_attention_set_lowp_dot(0);
+                pelab_attention_set_lowp_path(PELAB_LOWP_PATH_DECODED);
                 ASSERT(memcmp(o[0], o[1], nD * sizeof(float)) == 0);
                 ASSERT(memcmp(l[0], l[1], hn * sizeof(float)) == 0);
                 for (size_t i = 0; i < hn; i++) {
@@ -487,6 +487,153 @@ static void test_dot_path_bitwise(void) {
            "lse, statistics bitwise equal\n", cases);
 }
 
+/* One bf16 forward of (q, k, v) on `path`, threads and grouping as given. */
+static void forward_on(pelab_lowp_path path, int threads, int group, int chunk, float *out, float *lse,
+                       pelab_attn_row_stats *st, const uint16_t *q, const uint16_t *k, const uint16_t *v,
+                       const float *bias, int causal, int n, int D, int H) {
+    const int saved = omp_get_max_threads();
+    omp_set_num_threads(threads);
+    pelab_attention_set_grouping(group, chunk);
+    pelab_attention_set_lowp_path(path);
+    pelab_attention_forward_lowp(out, lse, st, q, k, v, bias, causal, n, D, H, PELAB_LOWP_BF16);
+    pelab_attention_set_lowp_path(PELAB_LOWP_PATH_DECODED);
+    pelab_attention_set_grouping(0, 0);
+    omp_set_num_threads(saved);
+}
+
+/* The bf16 forward on AMX tiles (where built and granted): out against exact
+ * float64 attention on the decoded operands within lowp.h's documented
+ * tolerance; lse and the statistics against the decoded path's to float32
+ * rounding of the scores; bitwise the same on 1..3 threads and under forced
+ * groupings; non-finite values where the decoded path has them and nowhere
+ * else (an inf in a row of V past a tile's last visible key must not reach
+ * it); head widths not a multiple of 32 take the decoded path, bitwise. */
+static void test_amx_path(void) {
+    if (!pelab_attention_lowp_path_available(PELAB_LOWP_PATH_AMX)) {
+        printf("  no AMX here (build or kernel): the bf16 forward has no AMX path to test\n");
+        return;
+    }
+    static const int shapes[][3] = {{1, 32, 1}, {2, 64, 2}, {47, 64, 1}, {48, 32, 1},
+                                    {49, 96, 3}, {130, 128, 2}, {300, 64, 1}, {1025, 64, 1}};
+    double worst = 0, worst_lse = 0, worst_ent = 0, need_atol = 0;
+    int cases = 0;
+    for (size_t si = 0; si < sizeof shapes / sizeof *shapes; si++)
+        for (int causal = 0; causal < 2; causal++)
+            for (int with_bias = 0; with_bias < 2; with_bias++) {
+                const int n = shapes[si][0], D = shapes[si][1], H = shapes[si][2];
+                const size_t nD = (size_t)n * D, hn = (size_t)H * n, nb = (size_t)H * (2 * (size_t)n - 1);
+                float *qf = pelab_xmalloc(3 * nD * sizeof(float)), *kf = qf + nD, *vf = kf + nD;
+                double *qd = pelab_xmalloc(3 * nD * sizeof(double)), *kd = qd + nD, *vd = kd + nD;
+                uint16_t *q = rand_lowp(PELAB_LOWP_BF16, 140 + si, nD, 1.0, qf, qd);
+                uint16_t *k = rand_lowp(PELAB_LOWP_BF16, 150 + si, nD, 1.0, kf, kd);
+                uint16_t *v = rand_lowp(PELAB_LOWP_BF16, 160 + si, nD, 1.0, vf, vd);
+                float *bias = NULL;
+                double *bd = NULL;
+                if (with_bias) {
+                    bias = pelab_xmalloc(nb * sizeof(float)), bd = pelab_xmalloc(nb * sizeof(double));
+                    pelab_rng r = pelab_rng_make(78u, (uint64_t)n);
+                    for (size_t i = 0; i < nb; i++) bias[i] = (float)(0.5 * pelab_rng_normal(&r)), bd[i] = bias[i];
+                }
+                float *o[3], *l[3];
+                pelab_attn_row_stats *st[3];
+                for (int x = 0; x < 3; x++) {
+                    o[x] = pelab_xmalloc(nD * sizeof(float)), l[x] = pelab_xmalloc(hn * sizeof(float));
+                    st[x] = pelab_xmalloc(hn * sizeof **st);
+                }
+                /* 0: decoded; 1: amx on 2 threads; 2: amx on 1 or 3 threads, forced groupings */
+                forward_on(PELAB_LOWP_PATH_DECODED, 2, 0, 0, o[0], l[0], st[0], q, k, v, bias, causal, n, D, H);
+                forward_on(PELAB_LOWP_PATH_AMX, 2, 0, 0, o[1], l[1], st[1], q, k, v, bias, causal, n, D, H);
+                forward_on(PELAB_LOWP_PATH_AMX, 1 + 2 * (int)(si & 1), si >= 6 ? 3 : 0, si >= 6 ? 128 : 0, o[2], l[2],
+                           st[2], q, k, v, bias, causal, n, D, H);
+                ASSERT(memcmp(o[1], o[2], nD * sizeof(float)) == 0);
+                ASSERT(memcmp(l[1], l[2], hn * sizeof(float)) == 0);
+                double *rx = pelab_xmalloc(nD * sizeof(double));
+                double *P = pelab_xmalloc((size_t)H * n * n * sizeof(double));
+                pelab_attention_reference_forward_f64(rx, P, qd, kd, vd, bd, causal, n, D, H);
+                double vmax = 0, rmax = 0, dx = 0;
+                for (size_t i = 0; i < nD; i++) vmax = fmax(vmax, fabs(vd[i])), rmax = fmax(rmax, fabs(rx[i]));
+                const double rtol = tol_rtol(PELAB_LOWP_BF16), atol = tol_atol(PELAB_LOWP_BF16) * vmax;
+                for (size_t i = 0; i < nD; i++) {
+                    const double a = o[1][i];
+                    if (!(fabs(a - rx[i]) <= rtol * fmax(fabs(a), fabs(rx[i])) + atol))
+                        TEST_FAIL_("amx n %d D %d H %d causal %d bias %d: out[%zu] %.9g vs exact %.9g", n, D, H, causal,
+                                   with_bias, i, a, rx[i]);
+                    dx = fmax(dx, fabs(a - rx[i]));
+                    need_atol = fmax(need_atol, (fabs(a - rx[i]) - rtol * fmax(fabs(a), fabs(rx[i]))) / vmax);
+                }
+                worst = fmax(worst, dx / rmax);
+                /* lse = m + ln l: the scores differ from the decoded path's by float32 rounding of a
+                 * dh-term dot product (|q . k| / sqrt(dh) ~ 1 here) */
+                for (size_t i = 0; i < hn; i++) {
+                    const double d = fabs((double)l[1][i] - l[0][i]);
+                    ASSERT_DBL_LE(d, 0x1p-16 * (1 + fabs((double)l[0][i])));
+                    worst_lse = fmax(worst_lse, d);
+                    ASSERT_EQ(st[1][i].visible, st[0][i].visible);
+                    if (!isnan(st[0][i].entropy)) {
+                        const double de = fabs(st[1][i].entropy - st[0][i].entropy);
+                        ASSERT_DBL_LE(de, 1e-5);
+                        worst_ent = fmax(worst_ent, de);
+                    } else {
+                        ASSERT(isnan(st[1][i].entropy));
+                    }
+                    ASSERT_DBL_LE(fabs(st[1][i].logit_max_abs - st[0][i].logit_max_abs),
+                                  1e-5 * (1 + st[0][i].logit_max_abs));
+                }
+                cases++;
+                for (int x = 0; x < 3; x++) free(o[x]), free(l[x]), free(st[x]);
+                free(q), free(k), free(v), free(qf), free(qd), free(bias), free(bd), free(rx), free(P);
+            }
+    printf("  amx path, %d cases (widths 32..128, n 1..1025, masks, bias, groupings): max |out - exact| / max "
+           "|exact| %.2e (2^%.1f; needs atol 2^%.1f max|v| beside rtol 2^-6), max |lse - decoded lse| %.1e, max "
+           "|entropy - decoded| %.1e; bitwise equal across threads and groupings\n",
+           cases, worst, log2(worst), need_atol > 0 ? log2(need_atol) : -INFINITY, worst_lse, worst_ent);
+
+    /* non-finite values: an inf in V's row 50 (n 130, causal): tile 0 (queries 0..47) sees keys
+     * 0..47 only, but its last tile step spans keys 32..63 */
+    {
+        const int n = 130, D = 64, H = 1;
+        const size_t nD = (size_t)n * D;
+        float *qf = pelab_xmalloc(3 * nD * sizeof(float));
+        double *qd = pelab_xmalloc(3 * nD * sizeof(double));
+        uint16_t *q = rand_lowp(PELAB_LOWP_BF16, 171, nD, 1.0, qf, qd);
+        uint16_t *k = rand_lowp(PELAB_LOWP_BF16, 172, nD, 1.0, qf + nD, qd + nD);
+        uint16_t *v = rand_lowp(PELAB_LOWP_BF16, 173, nD, 1.0, qf + 2 * nD, qd + 2 * nD);
+        v[50 * D + 7] = pelab_lowp_from_f32(PELAB_LOWP_BF16, INFINITY);
+        float *o0 = pelab_xmalloc(nD * sizeof(float)), *o1 = pelab_xmalloc(nD * sizeof(float));
+        float *l0 = pelab_xmalloc(n * sizeof(float)), *l1 = pelab_xmalloc(n * sizeof(float));
+        forward_on(PELAB_LOWP_PATH_DECODED, 2, 0, 0, o0, l0, NULL, q, k, v, NULL, 1, n, D, H);
+        forward_on(PELAB_LOWP_PATH_AMX, 2, 0, 0, o1, l1, NULL, q, k, v, NULL, 1, n, D, H);
+        int nonfinite = 0;
+        for (size_t i = 0; i < nD; i++) {
+            ASSERT_EQ(isfinite(o1[i]) != 0, isfinite(o0[i]) != 0);
+            nonfinite += !isfinite(o1[i]);
+        }
+        for (size_t i = 0; i < 48 * (size_t)D; i++) ASSERT(isfinite(o1[i]));
+        ASSERT_GT(nonfinite, 0);
+        printf("  an inf in V (row 50 of 130, causal): %d non-finite outputs on both paths, queries 0..47 finite\n",
+               nonfinite);
+        free(q), free(k), free(v), free(qf), free(qd), free(o0), free(o1), free(l0), free(l1);
+    }
+
+    /* a head width the tiles do not take (48) runs the decoded path */
+    {
+        const int n = 100, D = 48, H = 1;
+        const size_t nD = (size_t)n * D;
+        float *qf = pelab_xmalloc(3 * nD * sizeof(float));
+        double *qd = pelab_xmalloc(3 * nD * sizeof(double));
+        uint16_t *q = rand_lowp(PELAB_LOWP_BF16, 181, nD, 1.0, qf, qd);
+        uint16_t *k = rand_lowp(PELAB_LOWP_BF16, 182, nD, 1.0, qf + nD, qd + nD);
+        uint16_t *v = rand_lowp(PELAB_LOWP_BF16, 183, nD, 1.0, qf + 2 * nD, qd + 2 * nD);
+        float *o0 = pelab_xmalloc(nD * sizeof(float)), *o1 = pelab_xmalloc(nD * sizeof(float));
+        float *l0 = pelab_xmalloc(n * sizeof(float)), *l1 = pelab_xmalloc(n * sizeof(float));
+        forward_on(PELAB_LOWP_PATH_DECODED, 2, 0, 0, o0, l0, NULL, q, k, v, NULL, 0, n, D, H);
+        forward_on(PELAB_LOWP_PATH_AMX, 2, 0, 0, o1, l1, NULL, q, k, v, NULL, 0, n, D, H);
+        ASSERT(memcmp(o0, o1, nD * sizeof(float)) == 0);
+        printf("  head width 48 on the amx setting: bitwise the decoded path\n");
+        free(q), free(k), free(v), free(qf), free(qd), free(o0), free(o1), free(l0), free(l1);
+    }
+}
+
 int main(void) {
     TEST_RUN(test_decode_exhaustive);
     TEST_RUN(test_round_trip);
@@ -497,5 +644,6 @@ int main(void) {
     TEST_RUN(test_forward_vs_references);
     TEST_RUN(test_thread_bit_identity);
     TEST_RUN(test_dot_path_bitwise);
+    TEST_RUN(test_amx_path);
     return TEST_DONE();
 }

@@ -481,19 +481,21 @@ static void run_forward_lowp(void *p) {
                                  c->H, c->cfg->lowp_fmt);
 }
 
-/* the same through AVX512-BF16's vdpbf16ps (pelab_attention_set_lowp_dot) */
-static void run_forward_lowp_dot(void *p) {
-    pelab_attention_set_lowp_dot(1);
+/* the same through another path of the bf16 forward (pelab_attention_set_lowp_path) */
+static void run_forward_lowp_on(void *p, pelab_lowp_path path) {
+    pelab_attention_set_lowp_path(path);
     run_forward_lowp(p);
-    pelab_attention_set_lowp_dot(0);
+    pelab_attention_set_lowp_path(PELAB_LOWP_PATH_DECODED);
 }
+static void run_forward_lowp_dot(void *p) { run_forward_lowp_on(p, PELAB_LOWP_PATH_DOT); }
+static void run_forward_lowp_amx(void *p) { run_forward_lowp_on(p, PELAB_LOWP_PATH_AMX); }
 
 #define LOWP_CHECK_ROWS 256
 
 /* Exact attention in double on the decoded operands for up to LOWP_CHECK_ROWS
  * query rows spread evenly over the sequence (all of them when n is smaller):
  * err[0], err[1] = max |a - exact| / max |exact| over those rows' outputs,
- * a = the f32 forward's out, the lowp forward's. O(rows n D). */
+ * a = c->out (the f32 forward's), c->out_lowp (a lowp forward's). O(rows n D). */
 static void lowp_errors(const lowp_ctx *c, double err[2]) {
     const int n = c->n, D = c->D, H = c->H, dh = D / H, causal = c->cfg->causal;
     const int rows = n < LOWP_CHECK_ROWS ? n : LOWP_CHECK_ROWS;
@@ -573,34 +575,49 @@ void pelab_bench_lowp_run(const pelab_bench_config *cfg, pelab_bench_emit emit, 
     c.out = pelab_xmalloc(nD * sizeof(float));
     c.out_lowp = pelab_xmalloc(nD * sizeof(float));
     c.lse = pelab_xmalloc((size_t)H * n * sizeof(float));
+    const int dot = fmt == PELAB_LOWP_BF16 && pelab_attention_lowp_path_available(PELAB_LOWP_PATH_DOT);
+    const int amx = fmt == PELAB_LOWP_BF16 && D / H % 32 == 0 && pelab_attention_lowp_path_available(PELAB_LOWP_PATH_AMX);
     for (int i = 0; i < cfg->n_threads; i++) {
         const int T = cfg->threads[i];
-        /* the bf16 dot-product path as a third row where the build has it */
-        const int dot = fmt == PELAB_LOWP_BF16 && pelab_attention_lowp_dot_available();
-        const bench_entry rows[3] = {{run_forward_f32_decoded, &c, T}, {run_forward_lowp, &c, T},
-                                     {run_forward_lowp_dot, &c, T}};
-        double med[3], ratio[3];
+        /* the bf16 forward's other paths as further rows where the build and machine have them */
+        bench_entry rows[4] = {{run_forward_f32_decoded, &c, T}, {run_forward_lowp, &c, T}};
+        const char *names[4] = {"forward", "forward_lowp"};
+        int nrows = 2;
+        if (dot) rows[nrows] = (bench_entry){run_forward_lowp_dot, &c, T}, names[nrows++] = "forward_lowp_dot";
+        if (amx) rows[nrows] = (bench_entry){run_forward_lowp_amx, &c, T}, names[nrows++] = "forward_lowp_amx";
+        double med[4], ratio[4];
         int reps = 0;
-        time_interleaved(rows, dot ? 3 : 2, cfg->repeats, med, ratio, &reps);
+        time_interleaved(rows, nrows, cfg->repeats, med, ratio, &reps);
         pelab_bench_row r32 = {"forward", T, med[0], flops / med[0] * 1e-9, 0, "f32"};
         pelab_bench_row rlp = {"forward_lowp", T, med[1], flops / med[1] * 1e-9, 0, fname};
         emit(ctx, &r32, NULL);
         emit(ctx, &rlp, NULL);
         emit_note(emit, ctx, "forward_lowp (%s) vs forward (f32) on %d thread(s): %.2fx the speed (median over %d "
                   "interleaved repetitions of time of forward / time of forward_lowp)", fname, T, ratio[1], reps);
-        if (dot) {
-            pelab_bench_row rdp = {"forward_lowp_dot", T, med[2], flops / med[2] * 1e-9, 0, fname};
-            emit(ctx, &rdp, NULL);
-            emit_note(emit, ctx, "forward_lowp_dot (Q K^T and P V by vdpbf16ps, bitwise the same result) vs forward "
-                      "(f32) on %d thread(s): %.2fx the speed; forward_lowp (decoded to float32, the default) %.2fx",
-                      T, ratio[2], ratio[1]);
+        for (int x = 2; x < nrows; x++) {
+            pelab_bench_row rx = {names[x], T, med[x], flops / med[x] * 1e-9, 0, fname};
+            emit(ctx, &rx, NULL);
+            if (strcmp(names[x], "forward_lowp_dot") == 0)
+                emit_note(emit, ctx, "forward_lowp_dot (Q K^T and P V by vdpbf16ps, bitwise the same result) vs "
+                          "forward (f32) on %d thread(s): %.2fx the speed; forward_lowp (decoded to float32, the "
+                          "default) %.2fx", T, ratio[x], ratio[1]);
+            else
+                emit_note(emit, ctx, "forward_lowp_amx (Q K^T and P V on AMX tiles, tdpbf16ps) vs forward (f32) on %d "
+                          "thread(s): %.2fx the speed; forward_lowp (decoded to float32, the default) %.2fx", T,
+                          ratio[x], ratio[1]);
         }
         emit_note(emit, ctx, "fraction of fma_peak on %d thread(s): forward %.2f, forward_lowp %.2f (%s operands "
                   "decoded to float32, whose FMA peak bounds both%s)", T, r32.gflops / peak[i], rlp.gflops / peak[i],
-                  fname, dot ? "; forward_lowp_dot counts its multiply-adds the same" : "; this build has no bf16 dot product");
+                  fname, dot || amx ? "; forward_lowp_dot and forward_lowp_amx count their multiply-adds the same"
+                                    : "; this build has no bf16 dot product");
     }
     omp_set_num_threads(cfg->threads[cfg->n_threads - 1]);
     run_forward_f32_decoded(&c);
+    double err_amx[2] = {0, 0};
+    if (amx) {
+        run_forward_lowp_amx(&c);
+        lowp_errors(&c, err_amx);
+    }
     run_forward_lowp(&c);
     double err[2];
     lowp_errors(&c, err);
@@ -609,9 +626,13 @@ void pelab_bench_lowp_run(const pelab_bench_config *cfg, pelab_bench_emit emit, 
               "every head): max |out - exact| / max |exact| = %.2e for forward_lowp (%s: P stored in the format; "
               "unit roundoff %.2e), %.2e for forward (f32)", rows, n, err[1], fname, pelab_lowp_unit_roundoff(fmt),
               err[0]);
+    if (amx)
+        emit_note(emit, ctx, "accuracy of forward_lowp_amx, the same way: %.2e (forward_lowp_dot: bitwise "
+                  "forward_lowp's)", err_amx[1]);
     emit_note(emit, ctx, "peak memory (max RSS): %.1f MiB; the %s operands take %.1f MiB, their f32 copies %.1f MiB",
               pelab_bench_max_rss_mib(), fname, 3.0 * nD * 2 / 1048576.0, 3.0 * nD * 4 / 1048576.0);
-    emit_note(emit, ctx, "reference and BLAS rows skipped: --dtype %s times forward and forward_lowp (and forward_lowp_dot) only", fname);
+    emit_note(emit, ctx, "reference and BLAS rows skipped: --dtype %s times forward and forward_lowp (and "
+              "forward_lowp_dot, forward_lowp_amx where present) only", fname);
     free(qkv), free(hqkv), free(c.out), free(c.out_lowp), free(c.lse);
     if (have_load && cpu_seconds(&all1, &self1)) {
         const double other = ((all1 - all0) - (self1 - self0)) / (omp_get_wtime() - wall0);

@@ -219,9 +219,13 @@ int pelab_cli_bench(int argc, char **argv) {
         pelab_bench_train_run(&cfg, emit, &o);
         return 0;
     }
-    char note[160];
-    snprintf(note, sizeof note, "engine: fused tiled attention, %s vector path; bidirectional unless --causal",
-             pelab_attention_simd());
+    char note[256], paths[64] = "";
+    for (int p = 0; p < PELAB_LOWP_PATH_COUNT; p++)
+        if (pelab_attention_lowp_path_available((pelab_lowp_path)p))
+            snprintf(paths + strlen(paths), sizeof paths - strlen(paths), "%s%s", *paths ? ", " : "",
+                     pelab_lowp_path_str((pelab_lowp_path)p));
+    snprintf(note, sizeof note, "engine: fused tiled attention, %s vector path; bidirectional unless --causal; "
+             "bf16 paths here: %s", pelab_attention_simd(), paths);
     emit(&o, NULL, note);
     pelab_bench_run(&cfg, emit, &o);
     return 0;

@@ -9,6 +9,9 @@
  * (then applied in T). The float32 instance's forward also serves
  * pelab_attention_forward_lowp (pelab/kernels/lowp.h): the same tiles on
  * operands decoded from bf16 / f16, P rounded to the format. */
+#if !defined(_DEFAULT_SOURCE)
+#define _DEFAULT_SOURCE /* syscall(2), for the AMX tile permission */
+#endif
 #include "pelab/kernels/attention.h"
 
 #include <math.h>
@@ -34,18 +37,66 @@ void pelab_attention_set_grouping(int group, int chunk) {
     g_fl_chunk = chunk;
 }
 
-/* pelab_attention_set_lowp_dot(1) turns the bf16 forward's vdpbf16ps path on */
-static int g_fl_no_dot = 1;
+/* The bf16 forward's path (pelab_attention_set_lowp_path). */
+static pelab_lowp_path g_fl_path = PELAB_LOWP_PATH_DECODED;
 
-int pelab_attention_lowp_dot_available(void) {
-#if PV_AVX512 && defined(__AVX512BF16__)
-    return 1;
+#if PV_AVX512 && defined(__AMX_TILE__) && defined(__AMX_BF16__) && defined(__linux__)
+#define FL_AMX 1 /* the bf16 forward on AMX tiles */
+#include <sys/syscall.h>
+#include <unistd.h>
+/* Linux hands out the AMX tile data state (XFEATURE_XTILEDATA, 18) on request
+ * (ARCH_REQ_XCOMP_PERM, 0x1023; for the whole process): 1 granted, 0 refused
+ * (a kernel before 5.16, or a hypervisor without it). Asked once. */
+static int fl_amx_granted(void) {
+    static int state = -1;
+    int s;
+#pragma omp atomic read
+    s = state;
+    if (s < 0) {
+        s = syscall(SYS_arch_prctl, 0x1023, 18) == 0;
+#pragma omp atomic write
+        state = s;
+    }
+    return s;
+}
 #else
-    return 0;
+#define FL_AMX 0
 #endif
+
+const char *pelab_lowp_path_str(pelab_lowp_path p) {
+    switch (p) {
+    case PELAB_LOWP_PATH_DECODED: return "decoded";
+    case PELAB_LOWP_PATH_DOT: return "dot";
+    case PELAB_LOWP_PATH_AMX: return "amx";
+    case PELAB_LOWP_PATH_COUNT: break;
+    }
+    return "unknown";
 }
 
-void pelab_attention_set_lowp_dot(int on) { g_fl_no_dot = !(on && pelab_attention_lowp_dot_available()); }
+int pelab_attention_lowp_path_available(pelab_lowp_path p) {
+    switch (p) {
+    case PELAB_LOWP_PATH_DECODED: return 1;
+#if PV_AVX512 && defined(__AVX512BF16__)
+    case PELAB_LOWP_PATH_DOT: return 1;
+#else
+    case PELAB_LOWP_PATH_DOT: return 0;
+#endif
+#if FL_AMX
+    case PELAB_LOWP_PATH_AMX: return fl_amx_granted();
+#else
+    case PELAB_LOWP_PATH_AMX: return 0;
+#endif
+    case PELAB_LOWP_PATH_COUNT: break;
+    }
+    return 0;
+}
+
+void pelab_attention_set_lowp_path(pelab_lowp_path p) {
+    PELAB_ASSERT((unsigned)p < PELAB_LOWP_PATH_COUNT && pelab_attention_lowp_path_available(p));
+    g_fl_path = p;
+}
+
+pelab_lowp_path pelab_attention_lowp_path(void) { return g_fl_path; }
 
 #define CAT_(a, b) a##_##b
 #define CAT(a, b) CAT_(a, b)
@@ -127,6 +178,8 @@ void pelab_attention_forward_lowp(float *out, float *lse, pelab_attn_row_stats *
 #define VL PV_F64_LANES
 #undef FL_DPBF16
 #define FL_DPBF16 0
+#undef FL_AMX
+#define FL_AMX 0
 #include "attention_impl.inc"
 #include "flash_impl.inc"
 #undef T

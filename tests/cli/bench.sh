@@ -60,6 +60,7 @@ for dt in bf16 f16; do
   check "$dt: seconds and gflops are positive" \
     awk -F, 'NR > 1 && !($7 > 0 && $8 > 0) { bad = 1 } END { exit bad }' "$TMP/out"
   check "$dt: no other rows" test "$(grep -cvE '^(kernel|fma_peak|forward|forward_lowp|forward_lowp_dot),' "$TMP/out")" -eq 0
+  check "$dt: no amx row at head width 6" sh -c "! grep -q '^forward_lowp_amx,' '$TMP/out'"
   # the vdpbf16ps row: bf16 only, and only in a build with AVX512-BF16 (the
   # engine line says avx512; the row's presence is the build's business)
   if [ "$dt" = f16 ]; then
@@ -76,6 +77,19 @@ for dt in bf16 f16; do
       found = 1 }
     END { u = dt == "bf16" ? 0.00390625 : 0.00048828125; exit !(found && lp > 0 && lp < u && f < 1e-5) }' "$TMP/err"
 done
+# the AMX path: a row where the engine line lists it (head width a multiple of 32), none elsewhere
+expect_exit 0 "bench --dtype bf16, head width 64" "$PELAB" bench --dtype bf16 --seq-len 100 --d-model 64 --repeat 2 \
+  --threads 1 --format csv
+check "bf16 d 64: the engine line lists the bf16 paths" grep -qE "^# engine: .*bf16 paths here: decoded" "$TMP/err"
+if grep -qE "^# engine: .*bf16 paths here: .*amx" "$TMP/err"; then
+  check "bf16 d 64: forward_lowp_amx row" grep -q '^forward_lowp_amx,100,64,1,bf16,1,' "$TMP/out"
+  check "bf16 d 64: its ratio note" grep -qE "^# forward_lowp_amx \(Q K\^T and P V on AMX tiles, tdpbf16ps\) vs forward \(f32\) on 1 thread\(s\): [0-9.]+x" "$TMP/err"
+  check "bf16 d 64: amx accuracy below bf16's unit roundoff" awk '
+    /^# accuracy of forward_lowp_amx/ { if (match($0, /way: [0-9.e+-]+/)) a = substr($0, RSTART + 5, RLENGTH - 5) + 0; found = 1 }
+    END { exit !(found && a > 0 && a < 0.00390625) }' "$TMP/err"
+else
+  check "bf16 d 64: no forward_lowp_amx row without AMX" sh -c "! grep -q '^forward_lowp_amx,' '$TMP/out'"
+fi
 expect_exit 0 "bench --dtype bf16 causal, table" "$PELAB" bench --dtype bf16 --seq-len 33 --d-model 8 --causal \
   --repeat 1 --threads 1
 check "table has a forward_lowp row" grep -qE "^forward_lowp +33 +8 +1 +bf16 +1 " "$TMP/out"

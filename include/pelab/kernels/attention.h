@@ -164,19 +164,41 @@ void pelab_rope_coeffs(double *cs, const pelab_rope_table *t, long pos, int sign
 /* "avx512" or "portable": the vector path the fused kernels were built with. */
 const char *pelab_attention_simd(void);
 
-/* The bf16 forward's second path (pelab_attention_forward_lowp with
- * PELAB_LOWP_BF16): Q K^T and P V by AVX512-BF16's vdpbf16ps on bf16 pairs,
- * available when built with it (-march=native on a CPU that has it). It adds
- * the same exact products in the same order as the float32 kernel on the
- * decoded operands, so its results are the same bit for bit (but for the
- * instruction treating subnormal inputs and results as zero). It is off by
- * default: on the one AVX512-BF16 machine measured (an Intel Xeon with
- * AMX), it ran at 0.61x the float32 forward where the decoded path runs at
- * 0.92x (`pelab bench --dtype bf16`, README section Benchmark), so
- * vdpbf16ps does not double the multiply rate there. set_lowp_dot(1) turns
- * it on where available (the benchmark's forward_lowp_dot row, the tests),
- * 0 off. Not thread-safe: call it between kernel calls. */
-int pelab_attention_lowp_dot_available(void);
-void pelab_attention_set_lowp_dot(int on);
+/* The paths of the bf16 forward (pelab_attention_forward_lowp with
+ * PELAB_LOWP_BF16; f16 always takes DECODED):
+ *   DECODED  the operands decoded to float32 a chunk at a time, then the
+ *            float32 kernel's tiles (every build; the default, so a sweep's
+ *            numbers do not depend on the CPU it runs on).
+ *   DOT      Q K^T and P V by AVX512-BF16's vdpbf16ps on bf16 pairs (built
+ *            with it: -march=native on a CPU that has it). It adds the same
+ *            exact products in the same order as DECODED, so its results are
+ *            the same bit for bit (but for the instruction treating subnormal
+ *            inputs and results as zero). Slower than DECODED on the one
+ *            AVX512-BF16 machine measured (an Intel Xeon: 0.61x the float32
+ *            forward where DECODED runs at 0.92x; README, Benchmark).
+ *   AMX      Q K^T and P V on AMX tiles (tdpbf16ps; built with AMX-BF16 and
+ *            granted the tile state by Linux), for head widths that are a
+ *            multiple of 32 (others take DECODED). The softmax, its
+ *            statistics and the rounding of P are DECODED's code; the dot
+ *            products are summed in the hardware's order, so out, lse and
+ *            the statistics agree with DECODED to float32 rounding, not bit
+ *            for bit, and subnormal inputs and results are zero. Within
+ *            lowp.h's documented tolerance of exact attention, and
+ *            bit-identical for any thread count (tests/test_lowp.c).
+ * available(p): whether this build and machine can take path p.
+ * set_lowp_path(p) asserts that p is available; lowp_path() is the current
+ * one. Not thread-safe: call them between kernel calls (benchmark, tests). */
+typedef enum pelab_lowp_path {
+    PELAB_LOWP_PATH_DECODED = 0,
+    PELAB_LOWP_PATH_DOT,
+    PELAB_LOWP_PATH_AMX,
+    PELAB_LOWP_PATH_COUNT
+} pelab_lowp_path;
+
+/* "decoded", "dot", "amx" ("unknown" out of range) */
+const char *pelab_lowp_path_str(pelab_lowp_path p);
+int pelab_attention_lowp_path_available(pelab_lowp_path p);
+void pelab_attention_set_lowp_path(pelab_lowp_path p);
+pelab_lowp_path pelab_attention_lowp_path(void);
 
 #endif /* PELAB_ATTENTION_H */
