@@ -8,7 +8,9 @@
  * RoPE's cos/sin and the final per-row statistics are evaluated in double
  * (then applied in T). The float32 instance's forward also serves
  * pelab_attention_forward_lowp (pelab/kernels/lowp.h): the same tiles on
- * operands decoded from bf16 / f16, P rounded to the format. */
+ * operands decoded from bf16 / f16, P rounded to the format; or, for bf16,
+ * Q K^T and P V by vdpbf16ps or on AMX tiles (pelab_lowp_path,
+ * pelab/kernels/attention.h). */
 #if !defined(_DEFAULT_SOURCE)
 #define _DEFAULT_SOURCE /* syscall(2), for the AMX tile permission */
 #endif
@@ -40,7 +42,7 @@ void pelab_attention_set_grouping(int group, int chunk) {
 /* The bf16 forward's path (pelab_attention_set_lowp_path). */
 static pelab_lowp_path g_fl_path = PELAB_LOWP_PATH_DECODED;
 
-#if PV_AVX512 && defined(__AMX_TILE__) && defined(__AMX_BF16__) && defined(__linux__)
+#if PV_AVX512 && defined(__AVX512BF16__) && defined(__AMX_TILE__) && defined(__AMX_BF16__) && defined(__linux__)
 #define FL_AMX 1 /* the bf16 forward on AMX tiles */
 #include <sys/syscall.h>
 #include <unistd.h>

@@ -95,7 +95,11 @@ long pelab_lowp_exact_int_max(pelab_lowp f);
  * above): the f32 kernel's tiles, blocks and OpenMP loop over (head, query
  * tile), with each chunk of K and V rows decoded once per group of query
  * tiles into float32 scratch (O(D) per thread) and P rounded to fmt per
- * block. Bit-identical for any thread count.
+ * block. Bit-identical for any thread count. That is the default path; bf16
+ * has two more (vdpbf16ps, bitwise this one; AMX tiles, within the same
+ * tolerance; pelab_lowp_path in pelab/kernels/attention.h), which the lse
+ * and statistics remarks above do not cover for AMX (there: to float32
+ * rounding of the scores).
  * out (n, D) float32; lse (H, n); stats (H, n) or NULL (as the f32 kernel's);
  * q, k, v (n, D) in fmt; rel_bias (H, 2n-1) float32 or NULL. */
 void pelab_attention_forward_lowp(float *out, float *lse, struct pelab_attn_row_stats *stats, const uint16_t *q,
