@@ -354,6 +354,40 @@ static void test_transpose_is_adjoint(void) {
     printf("  transpose vs adjoint: max rel diff %.2e\n", worst);
 }
 
+/* apply: eval — a training step sees plain RoPE (the frequencies and mscale
+ * of the scaling none, bit for bit), evaluation the scaling; apply: always
+ * and the scaling none are left as they are. */
+static void test_apply_eval(void) {
+    const int dk = 32, n = 128;
+    pelab_scheme plain;
+    pelab_scheme_init_default(&plain, PELAB_SCHEME_ROPE);
+    pelab_rope_plan p0;
+    pelab_rope_plan_make(&p0, &plain, dk, n, PELAB_DTYPE_F64);
+    for (size_t k = 0; k < sizeof g_scalings / sizeof g_scalings[0]; k++) {
+        pelab_scheme s = rope_with(g_scalings[k], 8.0, 16);
+        for (int apply = 0; apply < 2; apply++) {
+            set_param(&s, "apply", apply);
+            const pelab_scheme t = pelab_rope_for_training(&s);
+            pelab_rope_plan ps, pt;
+            pelab_rope_plan_make(&ps, &s, dk, n, PELAB_DTYPE_F64);
+            pelab_rope_plan_make(&pt, &t, dk, n, PELAB_DTYPE_F64);
+            int differs = 0;
+            for (int i = 0; i < dk / 2; i++) {
+                ASSERT_DBL_EQ(pt.inv_freq[i], apply ? p0.inv_freq[i] : ps.inv_freq[i]);
+                differs |= ps.inv_freq[i] != p0.inv_freq[i];
+            }
+            ASSERT_DBL_EQ(pt.table.mscale, apply ? 1.0 : ps.table.mscale);
+            ASSERT(differs); /* the scaling itself is not plain at s = 8, n = 8L */
+            pelab_rope_plan_free(&ps), pelab_rope_plan_free(&pt);
+        }
+    }
+    const pelab_scheme t = pelab_rope_for_training(&plain);
+    ASSERT(memcmp(&t, &plain, sizeof t) == 0);
+    pelab_rope_plan_free(&p0);
+    printf("  apply eval: training sees plain rope bit for bit for all %zu scalings; apply always keeps them\n",
+           sizeof g_scalings / sizeof g_scalings[0]);
+}
+
 int main(void) {
     TEST_RUN(test_factor_one_is_plain);
     TEST_RUN(test_dynamic_ntk);
@@ -365,5 +399,6 @@ int main(void) {
     TEST_RUN(test_xpos_overflow);
     TEST_RUN(test_xpos_relative);
     TEST_RUN(test_transpose_is_adjoint);
+    TEST_RUN(test_apply_eval);
     return TEST_DONE();
 }

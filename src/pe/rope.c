@@ -22,6 +22,13 @@ pelab_rope_scaling pelab_rope_scaling_of(const pelab_scheme *s) {
     return (pelab_rope_scaling)(int)pelab_scheme_param(s, "scaling");
 }
 
+pelab_scheme pelab_rope_for_training(const pelab_scheme *s) {
+    pelab_scheme r = *s;
+    if (pelab_rope_scaling_of(s) != PELAB_ROPE_SCALING_NONE && (int)pelab_scheme_param(s, "apply") == 1)
+        r.params[pelab_scheme_param_index(pelab_scheme_def_get(s->id), "scaling")] = PELAB_ROPE_SCALING_NONE;
+    return r;
+}
+
 double pelab_rope_factor(const pelab_scheme *s) {
     const double f = param_or(s, "factor", 0);
     if (f == 0 && pelab_rope_scaling_of(s) == PELAB_ROPE_SCALING_LLAMA3) return 8.0;
@@ -167,6 +174,7 @@ int pelab_rope_param_applies(const pelab_scheme *s, int param) {
     if (strcmp(name, "original_max_len") == 0)
         return sc == PELAB_ROPE_SCALING_DYNAMIC_NTK || sc == PELAB_ROPE_SCALING_YARN || sc == PELAB_ROPE_SCALING_LLAMA3;
     if (strcmp(name, "dynamic_form") == 0) return sc == PELAB_ROPE_SCALING_DYNAMIC_NTK;
+    if (strcmp(name, "apply") == 0) return sc != PELAB_ROPE_SCALING_NONE;
     if (strcmp(name, "beta_fast") == 0 || strcmp(name, "beta_slow") == 0) return sc == PELAB_ROPE_SCALING_YARN;
     if (strcmp(name, "low_freq_factor") == 0 || strcmp(name, "high_freq_factor") == 0)
         return sc == PELAB_ROPE_SCALING_LLAMA3;

@@ -174,7 +174,7 @@ typedef struct model_impl {
     int *bucket;              /* (2 max_len - 1) t5 bucket of j - i                */
     int rel_n;
     pelab_rope_plan rope;     /* rotary schemes: the rotation of the current length */
-    int rope_n;
+    int rope_n, rope_training; /* the length and phase of `rope`              */
     pelab_attn_row_stats *stats; /* (B, H, n)                                      */
     int *tokens, *targets;    /* the last forward's batch                          */
     double attn_acc[3];       /* the forward's attention stats: max |logit|, entropy sum, count */

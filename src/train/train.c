@@ -232,6 +232,7 @@ static void run_trial(trial_result *res, pelab_model *m, const pelab_train_setti
     double tail_loss = 0, tail_correct = 0, tail_pred = 0;
     double win_loss = 0, win_correct = 0, win_pred = 0, win_gmax = 0;
     int win_steps = 0, done = 0;
+    m->training = 1; /* a rope scaling with apply: eval stays off until the evaluation */
     for (long t = 1; t <= s->steps; t++) {
         pelab_rng lr_rng = {len_key, (uint64_t)(t - 1)};
         const int n = s->len_from + (int)pelab_rng_below(&lr_rng, (uint64_t)(s->len_to - s->len_from + 1));
@@ -283,6 +284,7 @@ static void run_trial(trial_result *res, pelab_model *m, const pelab_train_setti
     free(norms);
 
     /* evaluation */
+    m->training = 0;
     for (int e = 0; e < s->n_eval; e++) {
         const int n = s->eval_lengths[e];
         char why[256];

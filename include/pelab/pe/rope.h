@@ -40,6 +40,9 @@
  *                k_p times zeta_i^(-(p - c) / scale_base), zeta_i =
  *                (2i + 0.4 d) / (1.4 d) (Sun et al. 2022); c = ceil(n/2) as
  *                torchscale centres the exponents (centre half), or 0.
+ * apply (any scaling): always, or eval: training steps see plain RoPE and
+ * only evaluation the scaling (pelab_rope_for_training), as a model
+ * extended without fine-tuning.
  * Frequencies are computed in double; the angle mode (angle_dtype and the
  * cell's dtype) decides how p theta and cos/sin are then evaluated. */
 #ifndef PELAB_PE_ROPE_H
@@ -77,6 +80,12 @@ pelab_rope_angle_mode pelab_rope_angle_mode_of(const pelab_scheme *s, pelab_dtyp
 
 /* The scaling of a rope scheme (NONE for xpos). */
 pelab_rope_scaling pelab_rope_scaling_of(const pelab_scheme *s);
+
+/* The scheme as a training step applies it: s itself, or, for a scaling
+ * with apply: eval, the same scheme with scaling none (plain RoPE: every
+ * parameter the scaling adds is then inert). Evaluation and the probe use
+ * s as it is. */
+pelab_scheme pelab_rope_for_training(const pelab_scheme *s);
 
 /* The factor s and length L a scheme uses, its 0 defaults resolved
  * (llama3: 8 and 8192). */

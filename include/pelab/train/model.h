@@ -68,6 +68,9 @@ typedef struct pelab_model {
     void *params, *grads;  /* n_params elements of the dtype                     */
     void *opt_m, *opt_v;   /* optimiser state (allocated by the first step)     */
     void *impl;            /* activations, scratch                              */
+    int training;          /* 1: forwards are training steps (a rope scaling with
+                            * apply: eval is then off, pelab_rope_for_training);
+                            * 0 (init, load): evaluation                        */
 } pelab_model;
 
 /* The dims of settings s for a task t, with positional widths fixed for a
