@@ -43,8 +43,24 @@ static void test_registry_defs(void) {
             ASSERT_DBL_LE(p->min, p->max);
             ASSERT_DBL_GE(p->def, p->min);
             ASSERT_DBL_LE(p->def, p->max);
-            if (p->type == PELAB_PARAM_TYPE_CHOICE) ASSERT(p->choices != NULL);
-            else ASSERT(p->choices == NULL);
+            if (p->type == PELAB_PARAM_TYPE_CHOICE) {
+                /* the choices: max + 1 names (min 0), none empty, and the helper splits them as written */
+                ASSERT(p->choices != NULL);
+                const int nc = pelab_param_choice_count(p);
+                ASSERT_EQ(nc, (int)p->max + 1);
+                ASSERT_DBL_EQ(p->min, 0);
+                char joined[256] = "", w[64];
+                for (int c = 0; c < nc; c++) {
+                    ASSERT(pelab_param_choice_name(p, c, w, sizeof w)[0] != '\0');
+                    snprintf(joined + strlen(joined), sizeof joined - strlen(joined), "%s%s", c ? "|" : "", w);
+                }
+                ASSERT_STR_EQ(joined, p->choices);
+                ASSERT_STR_EQ(pelab_param_choice_name(p, nc, w, sizeof w), "");
+                ASSERT_STR_EQ(pelab_param_choice_name(p, -1, w, sizeof w), "");
+            } else {
+                ASSERT(p->choices == NULL);
+                ASSERT_EQ(pelab_param_choice_count(p), 0);
+            }
             for (int m = 0; m < k; m++) ASSERT(strcmp(d->params[m].name, p->name) != 0);
         }
         ASSERT_EQ(pelab_scheme_param_index(d, "no_such_param"), -1);

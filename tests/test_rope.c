@@ -18,12 +18,10 @@ static pelab_scheme rope_with(const char *scaling, double factor, int L) {
     pelab_scheme_init_default(&s, PELAB_SCHEME_ROPE);
     const pelab_scheme_def *def = pelab_scheme_def_get(PELAB_SCHEME_ROPE);
     const pelab_param_def *sd = &def->params[pelab_scheme_param_index(def, "scaling")];
-    char names[128];
-    snprintf(names, sizeof names, "%s", sd->choices);
-    int c = 0, found = -1;
-    char *save = NULL;
-    for (char *w = strtok_r(names, "|", &save); w; w = strtok_r(NULL, "|", &save), c++)
-        if (strcmp(w, scaling) == 0) found = c;
+    int found = -1;
+    char w[64];
+    for (int c = 0; c < pelab_param_choice_count(sd); c++)
+        if (strcmp(pelab_param_choice_name(sd, c, w, sizeof w), scaling) == 0) found = c;
     if (found < 0) abort();
     s.params[pelab_scheme_param_index(def, "scaling")] = found;
     s.params[pelab_scheme_param_index(def, "factor")] = factor;

@@ -25,11 +25,9 @@ int pelab_cli_schemes(int argc, char **argv) {
         for (int k = 0; k < d->n_params; k++) {
             const pelab_param_def *p = &d->params[k];
             if (p->type == PELAB_PARAM_TYPE_CHOICE) {
-                char first[64];
-                snprintf(first, sizeof first, "%s", p->choices);
-                char *bar = strchr(first, '|');
-                if (bar) *bar = '\0';
-                printf("            %-16s default %-11s one of %s: %s\n", p->name, first, p->choices, p->help);
+                char dflt[64];
+                printf("            %-16s default %-11s one of %s: %s\n", p->name,
+                       pelab_param_choice_name(p, (int)p->def, dflt, sizeof dflt), p->choices, p->help);
             } else if (p->type == PELAB_PARAM_TYPE_INT) {
                 printf("            %-16s default %-11.0f range [%.0f, %.0f]: %s\n", p->name, p->def, p->min, p->max,
                        p->help);

@@ -449,16 +449,8 @@ static void build_json(const ctx *c, pelab_config *cfg) {
             } else if (pd->type == PELAB_PARAM_TYPE_REAL) {
                 sb_real(&b, s->params[j]);
             } else {
-                /* the choice's name: the k-th '|'-separated word */
-                const char *p = pd->choices;
-                for (int k = (int)s->params[j]; k > 0 && p; k--) {
-                    p = strchr(p, '|');
-                    if (p) p++;
-                }
-                PELAB_ASSERT(p);
-                sb_puts(&b, "\"");
-                sb_put(&b, p, strchr(p, '|') ? (size_t)(strchr(p, '|') - p) : strlen(p));
-                sb_puts(&b, "\"");
+                char cn[64];
+                sb_json_str(&b, pelab_param_choice_name(pd, (int)s->params[j], cn, sizeof cn));
             }
         }
         sb_puts(&b, "}");

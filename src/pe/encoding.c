@@ -110,6 +110,25 @@ int pelab_scheme_param_index(const pelab_scheme_def *def, const char *name) {
     return -1;
 }
 
+int pelab_param_choice_count(const pelab_param_def *pd) {
+    if (pd->type != PELAB_PARAM_TYPE_CHOICE || !pd->choices) return 0;
+    int n = 1;
+    for (const char *p = pd->choices; *p; p++) n += *p == '|';
+    return n;
+}
+
+const char *pelab_param_choice_name(const pelab_param_def *pd, int k, char *buf, size_t cap) {
+    PELAB_ASSERT(buf && cap > 0);
+    buf[0] = '\0';
+    if (k < 0 || k >= pelab_param_choice_count(pd)) return buf;
+    const char *p = pd->choices;
+    for (; k > 0; k--) p = strchr(p, '|') + 1;
+    const char *bar = strchr(p, '|');
+    const size_t len = bar ? (size_t)(bar - p) : strlen(p);
+    snprintf(buf, cap, "%.*s", (int)len, p);
+    return buf;
+}
+
 void pelab_scheme_init_default(pelab_scheme *s, pelab_scheme_id id) {
     const pelab_scheme_def *def = pelab_scheme_def_get(id);
     memset(s, 0, sizeof *s);

@@ -187,14 +187,8 @@ int pelab_rope_validate(const pelab_scheme *s, int *param, char *why, size_t why
     if (s->id != PELAB_SCHEME_ROPE) return 0;
     const pelab_scheme_def *def = pelab_scheme_def_get(s->id);
     const pelab_rope_scaling sc = pelab_rope_scaling_of(s);
-    const char *sname = def->params[pelab_scheme_param_index(def, "scaling")].choices;
     char scn[32];
-    { /* the scaling's name */
-        const char *p = sname;
-        for (int k = (int)sc; k > 0 && p; k--) p = strchr(p, '|') + 1;
-        size_t len = strchr(p, '|') ? (size_t)(strchr(p, '|') - p) : strlen(p);
-        snprintf(scn, sizeof scn, "%.*s", (int)len, p);
-    }
+    pelab_param_choice_name(&def->params[pelab_scheme_param_index(def, "scaling")], (int)sc, scn, sizeof scn);
     const int fi = pelab_scheme_param_index(def, "factor"), li = pelab_scheme_param_index(def, "original_max_len");
     if (pelab_rope_param_applies(s, fi) && pelab_rope_factor(s) <= 0)
         return pelab_encoding_refuse(why, why_len, "scaling %s needs a factor > 0", scn);

@@ -651,16 +651,9 @@ static void json_scheme(pelab_strbuf *b, const pelab_scheme *s) {
         } else if (pd->type == PELAB_PARAM_TYPE_REAL) {
             fmt_real(t, s->params[j]);
             pelab_strbuf_puts(b, t);
-        } else { /* the choice's name: the k-th '|'-separated word */
-            const char *p = pd->choices;
-            for (int k = (int)s->params[j]; k > 0 && p; k--) {
-                p = strchr(p, '|');
-                if (p) p++;
-            }
-            PELAB_ASSERT(p);
-            pelab_strbuf_putc(b, '"');
-            pelab_strbuf_put(b, p, strchr(p, '|') ? (size_t)(strchr(p, '|') - p) : strlen(p));
-            pelab_strbuf_putc(b, '"');
+        } else {
+            char cn[64];
+            pelab_strbuf_json_str(b, pelab_param_choice_name(pd, (int)s->params[j], cn, sizeof cn));
         }
     }
     pelab_strbuf_putc(b, '}');

@@ -26,16 +26,12 @@ static int parse_param(pelab_yaml_doc *y, const pelab_param_def *pd, const char 
             return pelab_yaml_fail(y, v, "%s must be in [%.17g, %.17g], found %s", what, pd->min, pd->max,
                            pelab_yaml_quote(q, v->text, v->len));
     } else {
-        char names[256];
+        char names[8][64];
         const char *choices[8];
-        int n = 0, idx = 0;
-        snprintf(names, sizeof names, "%s", pd->choices);
-        for (char *p = names; p && n < 8;) {
-            char *bar = strchr(p, '|');
-            choices[n++] = p;
-            if (bar) *bar = '\0';
-            p = bar ? bar + 1 : NULL;
-        }
+        const int n = pelab_param_choice_count(pd);
+        int idx = 0;
+        PELAB_ASSERT(n >= 1 && n <= 8);
+        for (int i = 0; i < n; i++) choices[i] = pelab_param_choice_name(pd, i, names[i], sizeof names[i]);
         if (pelab_yaml_get_choice(y, v, pd->name, choices, n, &idx)) return -1;
         *out = idx;
     }
@@ -56,15 +52,13 @@ static int check_rotary(pelab_yaml_doc *y, const pelab_scheme *var, pelab_yaml_n
             /* name the scalings it belongs to: try each on a copy */
             const int si = pelab_scheme_param_index(def, "scaling");
             const pelab_param_def *sd = &def->params[si];
-            char names[128], list[160] = "";
-            snprintf(names, sizeof names, "%s", sd->choices);
+            char list[160] = "", w[64];
             pelab_scheme t = *var;
-            int c = 0;
-            char *save = NULL;
-            for (char *w = strtok_r(names, "|", &save); w; w = strtok_r(NULL, "|", &save), c++) {
+            for (int c = 0; c < pelab_param_choice_count(sd); c++) {
                 t.params[si] = c;
                 if (pelab_rope_param_applies(&t, pi))
-                    snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", list[0] ? ", " : "", w);
+                    snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", list[0] ? ", " : "",
+                             pelab_param_choice_name(sd, c, w, sizeof w));
             }
             return pelab_yaml_fail(y, pk, "parameter '%s' of scheme '%s' does not apply to its scaling (it is for: %s)",
                                    pk->text, pelab_yaml_quote_str(q, k->text), list);

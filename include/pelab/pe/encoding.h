@@ -89,6 +89,12 @@ const pelab_scheme_def *pelab_scheme_def_find(const char *name);
 const pelab_scheme_def *pelab_scheme_def_get(pelab_scheme_id id);
 /* Index of parameter `name` in def->params, or -1. */
 int pelab_scheme_param_index(const pelab_scheme_def *def, const char *name);
+/* The choices of a CHOICE parameter pd: their number (0 for other types),
+ * and the name of choice k (the k-th '|'-separated word of pd->choices)
+ * into buf (NUL-terminated, truncated to cap bytes; "" for k out of range).
+ * Returns buf. The one reader of pd->choices. */
+int pelab_param_choice_count(const pelab_param_def *pd);
+const char *pelab_param_choice_name(const pelab_param_def *pd, int k, char *buf, size_t cap);
 /* A scheme with the built-in's name and every parameter at its default. */
 void pelab_scheme_init_default(pelab_scheme *s, pelab_scheme_id id);
 /* Value of parameter `name` of s (asserts the scheme has it). */
