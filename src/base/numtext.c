@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,4 +63,11 @@ int pelab_parse_double(const char *s, double *out) {
     if (errno == ERANGE && isinf(v)) return 0;
     *out = v;
     return 1;
+}
+
+const char *pelab_text_number(char *buf, double v) {
+    if (isnan(v)) snprintf(buf, PELAB_TEXT_NUMBER_MAX, "nan");
+    else if (isinf(v)) snprintf(buf, PELAB_TEXT_NUMBER_MAX, v > 0 ? "inf" : "-inf");
+    else snprintf(buf, PELAB_TEXT_NUMBER_MAX, "%.17g", v);
+    return buf;
 }

@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "pelab/base/numtext.h"
+
 /* Append printf output to buf at *k, keeping track of overflow. */
 #if defined(__GNUC__)
 __attribute__((format(printf, 4, 5)))
@@ -44,14 +46,8 @@ int pelab_results_identity(char *buf, size_t len, const pelab_cell *c) {
 
 /* A number field: empty when undefined, 17 significant digits otherwise. */
 static void put_number(char *buf, size_t len, int *k, int defined, double v) {
-    if (!defined)
-        put(buf, len, k, ",");
-    else if (isnan(v))
-        put(buf, len, k, ",nan");
-    else if (isinf(v))
-        put(buf, len, k, v > 0 ? ",inf" : ",-inf");
-    else
-        put(buf, len, k, ",%.17g", v);
+    char t[PELAB_TEXT_NUMBER_MAX];
+    put(buf, len, k, ",%s", defined ? pelab_text_number(t, v) : "");
 }
 
 int pelab_results_row(char *buf, size_t len, const pelab_cell *c, const pelab_cell_result *r) {

@@ -9,7 +9,9 @@
 
 #include "pelab/base/fileio.h"
 #include "pelab/base/mem.h"
+#include "pelab/base/numtext.h"
 #include "pelab/base/rng.h"
+#include "pelab/base/stats.h"
 #include "pelab/base/status.h"
 #include "pelab/train/task.h"
 
@@ -188,14 +190,9 @@ static void fill_batch(int *tokens, int *targets, const pelab_task_def *t, uint6
 }
 
 static void fmt_num(pelab_strbuf *b, int defined, double v) {
-    if (!defined)
-        pelab_strbuf_putc(b, ',');
-    else if (isnan(v))
-        pelab_strbuf_puts(b, ",nan");
-    else if (isinf(v))
-        pelab_strbuf_puts(b, v > 0 ? ",inf" : ",-inf");
-    else
-        pelab_strbuf_printf(b, ",%.17g", v);
+    char t[PELAB_TEXT_NUMBER_MAX];
+    pelab_strbuf_putc(b, ',');
+    if (defined) pelab_strbuf_puts(b, pelab_text_number(t, v));
 }
 
 /* A row of curves.csv (PELAB_TRAIN_CURVE_COLUMNS after the key, trial and
@@ -371,16 +368,6 @@ static void save_model(char *failed, size_t cap, const pelab_model *m, const pel
     }
 }
 
-/* Mean and sample standard deviation of v[0..k) (std 0 for one value). */
-static void mean_std(double *mean, double *sd, const double *v, int k) {
-    double s = 0;
-    for (int i = 0; i < k; i++) s += v[i];
-    *mean = s / k;
-    double q = 0;
-    for (int i = 0; i < k; i++) q += (v[i] - *mean) * (v[i] - *mean);
-    *sd = k > 1 ? sqrt(q / (k - 1)) : 0.0;
-}
-
 void pelab_train_cell_run(pelab_strbuf *rows, pelab_strbuf *curves, const pelab_train_config *cfg, size_t cell,
                           const char *models_dir) {
     (void)models_dir;
@@ -442,7 +429,7 @@ void pelab_train_cell_run(pelab_strbuf *rows, pelab_strbuf *curves, const pelab_
                 }
             }
             double mean = 0, sd = 0;
-            if (k) mean_std(&mean, &sd, v, k);
+            if (k) pelab_mean_std(&mean, &sd, v, k);
             fmt_num(rows, k > 0, mean);
             fmt_num(rows, k > 0, sd);
         }

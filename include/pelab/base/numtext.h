@@ -15,4 +15,10 @@ int pelab_text_is_nonfinite(const char *s);
  * spelled out are accepted). Accepts what strtod accepts. */
 int pelab_parse_double(const char *s, double *out);
 
+/* The text of a number as every CSV writer writes it: "nan", "inf", "-inf",
+ * or 17 significant digits (%.17g, which pelab_parse_double reads back
+ * exactly). buf holds PELAB_TEXT_NUMBER_MAX bytes. Returns buf. */
+#define PELAB_TEXT_NUMBER_MAX 32
+const char *pelab_text_number(char *buf, double v);
+
 #endif /* PELAB_BASE_NUMTEXT_H */
