@@ -513,8 +513,9 @@ static void test_amx_path(void) {
         printf("  no AMX here (build or kernel): the bf16 forward has no AMX path to test\n");
         return;
     }
-    static const int shapes[][3] = {{1, 32, 1}, {2, 64, 2}, {47, 64, 1}, {48, 32, 1},
-                                    {49, 96, 3}, {130, 128, 2}, {300, 64, 1}, {1025, 64, 1}};
+    /* {n, D, H}: head widths 32, 64, 96 and 128 */
+    static const int shapes[][3] = {{1, 32, 1}, {2, 64, 2}, {47, 64, 1}, {48, 32, 1}, {49, 96, 3},
+                                    {70, 96, 1}, {130, 128, 1}, {300, 64, 1}, {1025, 64, 1}};
     double worst = 0, worst_lse = 0, worst_ent = 0, need_atol = 0;
     int cases = 0;
     for (size_t si = 0; si < sizeof shapes / sizeof *shapes; si++)
@@ -543,10 +544,16 @@ static void test_amx_path(void) {
                 /* 0: decoded; 1: amx on 2 threads; 2: amx on 1 or 3 threads, forced groupings */
                 forward_on(PELAB_LOWP_PATH_DECODED, 2, 0, 0, o[0], l[0], st[0], q, k, v, bias, causal, n, D, H);
                 forward_on(PELAB_LOWP_PATH_AMX, 2, 0, 0, o[1], l[1], st[1], q, k, v, bias, causal, n, D, H);
-                forward_on(PELAB_LOWP_PATH_AMX, 1 + 2 * (int)(si & 1), si >= 6 ? 3 : 0, si >= 6 ? 128 : 0, o[2], l[2],
+                forward_on(PELAB_LOWP_PATH_AMX, 1 + 2 * (int)(si & 1), si >= 7 ? 3 : 0, si >= 7 ? 128 : 0, o[2], l[2],
                            st[2], q, k, v, bias, causal, n, D, H);
                 ASSERT(memcmp(o[1], o[2], nD * sizeof(float)) == 0);
                 ASSERT(memcmp(l[1], l[2], hn * sizeof(float)) == 0);
+                for (size_t i = 0; i < hn; i++) {
+                    ASSERT(same_dbl(st[1][i].entropy, st[2][i].entropy));
+                    ASSERT(same_dbl(st[1][i].jacobian_norm, st[2][i].jacobian_norm));
+                    ASSERT(same_dbl(st[1][i].max_weight, st[2][i].max_weight));
+                    ASSERT(same_dbl(st[1][i].logit_max_abs, st[2][i].logit_max_abs));
+                }
                 double *rx = pelab_xmalloc(nD * sizeof(double));
                 double *P = pelab_xmalloc((size_t)H * n * n * sizeof(double));
                 pelab_attention_reference_forward_f64(rx, P, qd, kd, vd, bd, causal, n, D, H);
@@ -583,9 +590,9 @@ static void test_amx_path(void) {
                 for (int x = 0; x < 3; x++) free(o[x]), free(l[x]), free(st[x]);
                 free(q), free(k), free(v), free(qf), free(qd), free(bias), free(bd), free(rx), free(P);
             }
-    printf("  amx path, %d cases (widths 32..128, n 1..1025, masks, bias, groupings): max |out - exact| / max "
+    printf("  amx path, %d cases (head widths 32..128, n 1..1025, masks, bias, groupings): max |out - exact| / max "
            "|exact| %.2e (2^%.1f; needs atol 2^%.1f max|v| beside rtol 2^-6), max |lse - decoded lse| %.1e, max "
-           "|entropy - decoded| %.1e; bitwise equal across threads and groupings\n",
+           "|entropy - decoded| %.1e; out, lse, statistics bitwise equal across threads and groupings\n",
            cases, worst, log2(worst), need_atol > 0 ? log2(need_atol) : -INFINITY, worst_lse, worst_ent);
 
     /* non-finite values: an inf in V's row 50 (n 130, causal): tile 0 (queries 0..47) sees keys

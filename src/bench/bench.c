@@ -608,7 +608,9 @@ void pelab_bench_lowp_run(const pelab_bench_config *cfg, pelab_bench_emit emit, 
         }
         emit_note(emit, ctx, "fraction of fma_peak on %d thread(s): forward %.2f, forward_lowp %.2f (%s operands "
                   "decoded to float32, whose FMA peak bounds both%s)", T, r32.gflops / peak[i], rlp.gflops / peak[i],
-                  fname, dot || amx ? "; forward_lowp_dot and forward_lowp_amx count their multiply-adds the same"
+                  fname, dot && amx ? "; forward_lowp_dot and forward_lowp_amx count their multiply-adds the same"
+                         : dot      ? "; forward_lowp_dot counts its multiply-adds the same"
+                         : amx      ? "; forward_lowp_amx counts its multiply-adds the same"
                                     : "; this build has no bf16 dot product");
     }
     omp_set_num_threads(cfg->threads[cfg->n_threads - 1]);

@@ -28,7 +28,7 @@
 #include "pelab/base/status.h"
 #include "pelab/base/mem.h"
 
-const char *pelab_attention_simd(void) { return PV_AVX512 ? "avx512" : "portable"; }
+const char *pelab_attention_simd(void) { return PV_AVX512 ? "avx512" : PV_AVX2 ? "avx2" : "portable"; }
 
 /* pelab_attention_set_grouping's overrides (0: automatic), read by fl_plan_make */
 static int g_fl_group, g_fl_chunk;

@@ -32,6 +32,15 @@ static inline int nn_par(double work) { return !omp_in_parallel() && work >= NN_
 #if PV_AVX512
 PV_INLINE pv_f32 nn_div_f32(pv_f32 a, pv_f32 b) { return _mm512_div_ps(a, b); }
 PV_INLINE pv_f64 nn_div_f64(pv_f64 a, pv_f64 b) { return _mm512_div_pd(a, b); }
+#elif PV_AVX2
+PV_INLINE pv_f32 nn_div_f32(pv_f32 a, pv_f32 b) {
+    pv_f32 r = {_mm256_div_ps(a.a, b.a), _mm256_div_ps(a.b, b.b)};
+    return r;
+}
+PV_INLINE pv_f64 nn_div_f64(pv_f64 a, pv_f64 b) {
+    pv_f64 r = {_mm256_div_pd(a.a, b.a), _mm256_div_pd(a.b, b.b)};
+    return r;
+}
 #else
 PV_INLINE pv_f32 nn_div_f32(pv_f32 a, pv_f32 b) {
     for (int l = 0; l < PV_F32_LANES; l++) a.v[l] /= b.v[l];

@@ -32,8 +32,14 @@
 #if defined(__AVX512F__)
 #include <immintrin.h>
 #define PV_AVX512 1
+#define PV_AVX2 0
+#elif defined(__AVX2__) && defined(__FMA__)
+#include <immintrin.h>
+#define PV_AVX512 0
+#define PV_AVX2 1
 #else
 #define PV_AVX512 0
+#define PV_AVX2 0
 #endif
 
 #if defined(__GNUC__)
@@ -257,6 +263,244 @@ PV_INLINE void pv_f32_wide_store(double *p, pv_f32_wide a) {
     _mm512_storeu_pd(p, a.lo);
     _mm512_storeu_pd(p + 8, a.hi);
 }
+
+#elif PV_AVX2 /* --------------------------------------------------------------------
+ * AVX2 + FMA (x86 without AVX-512, e.g. AMD Zen 1-3, Intel before Skylake-X):
+ * each vector is two ymm registers, the lanes and every operation's rounding
+ * those of the other paths (the same polynomials, fma where they fma, max and
+ * min with x86's NaN rule, 2^k applied in the portable path's two exact
+ * steps), so the results are bitwise the portable path's. */
+
+typedef struct pv_f32 {
+    __m256 a, b; /* lanes 0-7, 8-15 */
+} pv_f32;
+typedef struct pv_f64 {
+    __m256d a, b; /* lanes 0-3, 4-7 */
+} pv_f64;
+
+#define PV2_F32_(ea, eb)          \
+    pv_f32 r_ = {(ea), (eb)};     \
+    return r_
+#define PV2_F64_(ea, eb)          \
+    pv_f64 r_ = {(ea), (eb)};     \
+    return r_
+
+PV_INLINE pv_f32 pv_f32_load(const float *p) { PV2_F32_(_mm256_loadu_ps(p), _mm256_loadu_ps(p + 8)); }
+PV_INLINE void pv_f32_store(float *p, pv_f32 v) { _mm256_storeu_ps(p, v.a), _mm256_storeu_ps(p + 8, v.b); }
+PV_INLINE pv_f32 pv_f32_set1(float x) { PV2_F32_(_mm256_set1_ps(x), _mm256_set1_ps(x)); }
+PV_INLINE pv_f32 pv_f32_zero(void) { PV2_F32_(_mm256_setzero_ps(), _mm256_setzero_ps()); }
+PV_INLINE pv_f32 pv_f32_add(pv_f32 x, pv_f32 y) { PV2_F32_(_mm256_add_ps(x.a, y.a), _mm256_add_ps(x.b, y.b)); }
+PV_INLINE pv_f32 pv_f32_sub(pv_f32 x, pv_f32 y) { PV2_F32_(_mm256_sub_ps(x.a, y.a), _mm256_sub_ps(x.b, y.b)); }
+PV_INLINE pv_f32 pv_f32_mul(pv_f32 x, pv_f32 y) { PV2_F32_(_mm256_mul_ps(x.a, y.a), _mm256_mul_ps(x.b, y.b)); }
+/* x * y + z, rounded once */
+PV_INLINE pv_f32 pv_f32_fma(pv_f32 x, pv_f32 y, pv_f32 z) {
+    PV2_F32_(_mm256_fmadd_ps(x.a, y.a, z.a), _mm256_fmadd_ps(x.b, y.b, z.b));
+}
+PV_INLINE pv_f32 pv_f32_max(pv_f32 x, pv_f32 y) { PV2_F32_(_mm256_max_ps(x.a, y.a), _mm256_max_ps(x.b, y.b)); }
+PV_INLINE pv_f32 pv_f32_min(pv_f32 x, pv_f32 y) { PV2_F32_(_mm256_min_ps(x.a, y.a), _mm256_min_ps(x.b, y.b)); }
+PV_INLINE pv_f32 pv_f32_abs(pv_f32 x) {
+    const __m256 m = _mm256_castsi256_ps(_mm256_set1_epi32(0x7FFFFFFF));
+    PV2_F32_(_mm256_and_ps(x.a, m), _mm256_and_ps(x.b, m));
+}
+/* lanes [0, cnt) set to x */
+PV_INLINE pv_f32 pv_f32_fill_lt(pv_f32 v, int cnt, float x) {
+    if (cnt <= 0) return v;
+    const __m256i idx = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), c = _mm256_set1_epi32(cnt);
+    const __m256 ma = _mm256_castsi256_ps(_mm256_cmpgt_epi32(c, idx));
+    const __m256 mb = _mm256_castsi256_ps(_mm256_cmpgt_epi32(c, _mm256_add_epi32(idx, _mm256_set1_epi32(8))));
+    const __m256 xv = _mm256_set1_ps(x);
+    PV2_F32_(_mm256_blendv_ps(v.a, xv, ma), _mm256_blendv_ps(v.b, xv, mb));
+}
+/* lanes [start, 16) set to x */
+PV_INLINE pv_f32 pv_f32_fill_ge(pv_f32 v, int start, float x) {
+    if (start >= 16) return v;
+    const __m256i idx = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), c = _mm256_set1_epi32(start - 1);
+    const __m256 ma = _mm256_castsi256_ps(_mm256_cmpgt_epi32(idx, c));
+    const __m256 mb = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_add_epi32(idx, _mm256_set1_epi32(8)), c));
+    const __m256 xv = _mm256_set1_ps(x);
+    PV2_F32_(_mm256_blendv_ps(v.a, xv, ma), _mm256_blendv_ps(v.b, xv, mb));
+}
+/* 1 when every lane of x equals the same lane of y */
+PV_INLINE int pv_f32_all_eq(pv_f32 x, pv_f32 y) {
+    return _mm256_movemask_ps(_mm256_cmp_ps(x.a, y.a, _CMP_EQ_OQ)) == 0xFF &&
+           _mm256_movemask_ps(_mm256_cmp_ps(x.b, y.b, _CMP_EQ_OQ)) == 0xFF;
+}
+
+/* p 2^k, k integral in [-226, 227] (as a float): pv_ldexp2f_'s two exact steps */
+PV_INLINE __m256 pv2_ldexpf_(__m256 p, __m256 k) {
+    const __m256 lo = _mm256_cmp_ps(k, _mm256_set1_ps(-126.0f), _CMP_LT_OQ);
+    const __m256 hi = _mm256_cmp_ps(k, _mm256_set1_ps(127.0f), _CMP_GT_OQ);
+    __m256 k1 = _mm256_blendv_ps(k, _mm256_add_ps(k, _mm256_set1_ps(100.0f)), lo);
+    k1 = _mm256_blendv_ps(k1, _mm256_sub_ps(k, _mm256_set1_ps(100.0f)), hi);
+    __m256 s = _mm256_blendv_ps(_mm256_set1_ps(1.0f), _mm256_set1_ps(0x1p-100f), lo);
+    s = _mm256_blendv_ps(s, _mm256_set1_ps(0x1p100f), hi);
+    const __m256i b = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(k1), _mm256_set1_epi32(127)), 23);
+    return _mm256_mul_ps(_mm256_mul_ps(p, _mm256_castsi256_ps(b)), s);
+}
+/* e^x of 8 lanes: pv_expf_1's steps */
+PV_INLINE __m256 pv2_expf_(__m256 x) {
+    const __m256 nan = _mm256_cmp_ps(x, x, _CMP_UNORD_Q);
+    const __m256 zero = _mm256_cmp_ps(x, _mm256_set1_ps(PV_EXPF_LO), _CMP_LT_OQ);
+    __m256 y = _mm256_min_ps(_mm256_set1_ps(PV_EXPF_HI), x);
+    y = _mm256_andnot_ps(_mm256_or_ps(nan, zero), y); /* NaN and underflow lanes: 0 here, fixed below */
+    const __m256 k = _mm256_round_ps(_mm256_mul_ps(y, _mm256_set1_ps((float)PV_LOG2E)),
+                                     _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m256 r = _mm256_fnmadd_ps(k, _mm256_set1_ps(PV_EXPF_C1), y);
+    r = _mm256_fnmadd_ps(k, _mm256_set1_ps(PV_EXPF_C2), r);
+    const __m256 z = _mm256_mul_ps(r, r);
+    __m256 p = _mm256_set1_ps(1.9875691500E-4f);
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507E-3f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073E-3f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894E-2f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459E-1f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201E-1f));
+    p = _mm256_fmadd_ps(p, z, r);
+    p = _mm256_add_ps(p, _mm256_set1_ps(1.0f));
+    const __m256 e = _mm256_andnot_ps(zero, pv2_ldexpf_(p, k));
+    return _mm256_blendv_ps(e, x, nan);
+}
+PV_INLINE pv_f32 pv_f32_exp(pv_f32 x) { PV2_F32_(pv2_expf_(x.a), pv2_expf_(x.b)); }
+/* 2^x of 8 lanes: pv_exp2f_1's steps (x clamped to [-200, 200], NaN kept) */
+PV_INLINE __m256 pv2_exp2f_(__m256 x) {
+    const __m256 nan = _mm256_cmp_ps(x, x, _CMP_UNORD_Q);
+    __m256 y = _mm256_andnot_ps(nan, x);
+    y = _mm256_min_ps(_mm256_max_ps(y, _mm256_set1_ps(-200.0f)), _mm256_set1_ps(200.0f));
+    const __m256 k = _mm256_round_ps(y, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    const __m256 f = _mm256_sub_ps(y, k);
+    __m256 p = _mm256_set1_ps((float)PV_T2_7);
+    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps((float)PV_T2_6));
+    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps((float)PV_T2_5));
+    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps((float)PV_T2_4));
+    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps((float)PV_T2_3));
+    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps((float)PV_T2_2));
+    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps((float)PV_T2_1));
+    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(1.0f));
+    return _mm256_blendv_ps(pv2_ldexpf_(p, k), x, nan);
+}
+PV_INLINE pv_f32 pv_f32_exp2(pv_f32 x) { PV2_F32_(pv2_exp2f_(x.a), pv2_exp2f_(x.b)); }
+
+/* sums of squares and cubes of float lanes in double (see the AVX-512 path) */
+typedef struct pv_f32_wide {
+    __m256d q[4]; /* lanes 0-3, 4-7, 8-11, 12-15 */
+} pv_f32_wide;
+PV_INLINE pv_f32_wide pv_f32_wide_zero(void) {
+    pv_f32_wide w = {{_mm256_setzero_pd(), _mm256_setzero_pd(), _mm256_setzero_pd(), _mm256_setzero_pd()}};
+    return w;
+}
+PV_INLINE __m256d pv2_quarter_(pv_f32 v, int i) {
+    const __m256 h = i < 2 ? v.a : v.b;
+    return _mm256_cvtps_pd(i % 2 ? _mm256_extractf128_ps(h, 1) : _mm256_castps256_ps128(h));
+}
+PV_INLINE void pv_f32_acc23(pv_f32_wide *a2, pv_f32_wide *a3, pv_f32 p) {
+    for (int i = 0; i < 4; i++) {
+        const __m256d x = pv2_quarter_(p, i), x2 = _mm256_mul_pd(x, x);
+        a2->q[i] = _mm256_add_pd(a2->q[i], x2);
+        a3->q[i] = _mm256_fmadd_pd(x2, x, a3->q[i]);
+    }
+}
+PV_INLINE pv_f32_wide pv_f32_wide_scale(pv_f32_wide w, pv_f32 f, int e) {
+    for (int i = 0; i < 4; i++) {
+        const __m256d x = pv2_quarter_(f, i);
+        __m256d m = _mm256_mul_pd(x, x);
+        if (e == 3) m = _mm256_mul_pd(m, x);
+        w.q[i] = _mm256_mul_pd(w.q[i], m);
+    }
+    return w;
+}
+PV_INLINE void pv_f32_wide_store(double *p, pv_f32_wide w) {
+    for (int i = 0; i < 4; i++) _mm256_storeu_pd(p + 4 * i, w.q[i]);
+}
+
+PV_INLINE pv_f64 pv_f64_load(const double *p) { PV2_F64_(_mm256_loadu_pd(p), _mm256_loadu_pd(p + 4)); }
+PV_INLINE void pv_f64_store(double *p, pv_f64 v) { _mm256_storeu_pd(p, v.a), _mm256_storeu_pd(p + 4, v.b); }
+PV_INLINE pv_f64 pv_f64_set1(double x) { PV2_F64_(_mm256_set1_pd(x), _mm256_set1_pd(x)); }
+PV_INLINE pv_f64 pv_f64_zero(void) { PV2_F64_(_mm256_setzero_pd(), _mm256_setzero_pd()); }
+PV_INLINE pv_f64 pv_f64_add(pv_f64 x, pv_f64 y) { PV2_F64_(_mm256_add_pd(x.a, y.a), _mm256_add_pd(x.b, y.b)); }
+PV_INLINE pv_f64 pv_f64_sub(pv_f64 x, pv_f64 y) { PV2_F64_(_mm256_sub_pd(x.a, y.a), _mm256_sub_pd(x.b, y.b)); }
+PV_INLINE pv_f64 pv_f64_mul(pv_f64 x, pv_f64 y) { PV2_F64_(_mm256_mul_pd(x.a, y.a), _mm256_mul_pd(x.b, y.b)); }
+PV_INLINE pv_f64 pv_f64_fma(pv_f64 x, pv_f64 y, pv_f64 z) {
+    PV2_F64_(_mm256_fmadd_pd(x.a, y.a, z.a), _mm256_fmadd_pd(x.b, y.b, z.b));
+}
+PV_INLINE pv_f64 pv_f64_max(pv_f64 x, pv_f64 y) { PV2_F64_(_mm256_max_pd(x.a, y.a), _mm256_max_pd(x.b, y.b)); }
+PV_INLINE pv_f64 pv_f64_min(pv_f64 x, pv_f64 y) { PV2_F64_(_mm256_min_pd(x.a, y.a), _mm256_min_pd(x.b, y.b)); }
+PV_INLINE pv_f64 pv_f64_abs(pv_f64 x) {
+    const __m256d m = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7FFFFFFFFFFFFFFFLL));
+    PV2_F64_(_mm256_and_pd(x.a, m), _mm256_and_pd(x.b, m));
+}
+PV_INLINE pv_f64 pv_f64_fill_lt(pv_f64 v, int cnt, double x) {
+    if (cnt <= 0) return v;
+    const __m256i idx = _mm256_setr_epi64x(0, 1, 2, 3), c = _mm256_set1_epi64x(cnt);
+    const __m256d ma = _mm256_castsi256_pd(_mm256_cmpgt_epi64(c, idx));
+    const __m256d mb = _mm256_castsi256_pd(_mm256_cmpgt_epi64(c, _mm256_add_epi64(idx, _mm256_set1_epi64x(4))));
+    const __m256d xv = _mm256_set1_pd(x);
+    PV2_F64_(_mm256_blendv_pd(v.a, xv, ma), _mm256_blendv_pd(v.b, xv, mb));
+}
+PV_INLINE pv_f64 pv_f64_fill_ge(pv_f64 v, int start, double x) {
+    if (start >= 8) return v;
+    const __m256i idx = _mm256_setr_epi64x(0, 1, 2, 3), c = _mm256_set1_epi64x(start - 1);
+    const __m256d ma = _mm256_castsi256_pd(_mm256_cmpgt_epi64(idx, c));
+    const __m256d mb = _mm256_castsi256_pd(_mm256_cmpgt_epi64(_mm256_add_epi64(idx, _mm256_set1_epi64x(4)), c));
+    const __m256d xv = _mm256_set1_pd(x);
+    PV2_F64_(_mm256_blendv_pd(v.a, xv, ma), _mm256_blendv_pd(v.b, xv, mb));
+}
+PV_INLINE int pv_f64_all_eq(pv_f64 x, pv_f64 y) {
+    return _mm256_movemask_pd(_mm256_cmp_pd(x.a, y.a, _CMP_EQ_OQ)) == 0xF &&
+           _mm256_movemask_pd(_mm256_cmp_pd(x.b, y.b, _CMP_EQ_OQ)) == 0xF;
+}
+
+/* p 2^k, k integral in [-1222, 1223] (as a double), rounded once like ldexp:
+ * beyond the normal exponents p 2^(k -+ 200) (exact) times 2^+-200. The
+ * integer k comes from the bits of k + 1.5 2^52. */
+PV_INLINE __m256d pv2_ldexp_(__m256d p, __m256d k) {
+    const __m256d lo = _mm256_cmp_pd(k, _mm256_set1_pd(-1022.0), _CMP_LT_OQ);
+    const __m256d hi = _mm256_cmp_pd(k, _mm256_set1_pd(1023.0), _CMP_GT_OQ);
+    __m256d k1 = _mm256_blendv_pd(k, _mm256_add_pd(k, _mm256_set1_pd(200.0)), lo);
+    k1 = _mm256_blendv_pd(k1, _mm256_sub_pd(k, _mm256_set1_pd(200.0)), hi);
+    __m256d s = _mm256_blendv_pd(_mm256_set1_pd(1.0), _mm256_set1_pd(0x1p-200), lo);
+    s = _mm256_blendv_pd(s, _mm256_set1_pd(0x1p200), hi);
+    const __m256d magic = _mm256_set1_pd(0x1.8p52);
+    const __m256i ki = _mm256_sub_epi64(_mm256_castpd_si256(_mm256_add_pd(k1, magic)), _mm256_castpd_si256(magic));
+    const __m256i b = _mm256_slli_epi64(_mm256_add_epi64(ki, _mm256_set1_epi64x(1023)), 52);
+    return _mm256_mul_pd(_mm256_mul_pd(p, _mm256_castsi256_pd(b)), s);
+}
+PV_INLINE __m256d pv2_exp_(__m256d x) {
+    const __m256d nan = _mm256_cmp_pd(x, x, _CMP_UNORD_Q);
+    const __m256d zero = _mm256_cmp_pd(x, _mm256_set1_pd(PV_EXP_LO), _CMP_LT_OQ);
+    __m256d y = _mm256_min_pd(_mm256_set1_pd(PV_EXP_HI), x);
+    y = _mm256_andnot_pd(_mm256_or_pd(nan, zero), y);
+    const __m256d k = _mm256_round_pd(_mm256_mul_pd(y, _mm256_set1_pd(PV_LOG2E)),
+                                      _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m256d r = _mm256_fnmadd_pd(k, _mm256_set1_pd(PV_EXP_C1), y);
+    r = _mm256_fnmadd_pd(k, _mm256_set1_pd(PV_EXP_C2), r);
+    static const double c[12] = {1.0 / 6227020800.0, 1.0 / 479001600.0, 1.0 / 39916800.0,
+                                 1.0 / 3628800.0,    1.0 / 362880.0,    1.0 / 40320.0,
+                                 1.0 / 5040.0,       1.0 / 720.0,       1.0 / 120.0,
+                                 1.0 / 24.0,         1.0 / 6.0,         0.5};
+    __m256d p = _mm256_set1_pd(c[0]);
+    for (int i = 1; i < 12; i++) p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(c[i]));
+    p = _mm256_fmadd_pd(p, _mm256_mul_pd(r, r), r);
+    p = _mm256_add_pd(p, _mm256_set1_pd(1.0));
+    const __m256d e = _mm256_andnot_pd(zero, pv2_ldexp_(p, k));
+    return _mm256_blendv_pd(e, x, nan);
+}
+PV_INLINE pv_f64 pv_f64_exp(pv_f64 x) { PV2_F64_(pv2_exp_(x.a), pv2_exp_(x.b)); }
+PV_INLINE __m256d pv2_exp2_(__m256d x) {
+    const __m256d nan = _mm256_cmp_pd(x, x, _CMP_UNORD_Q);
+    __m256d y = _mm256_andnot_pd(nan, x);
+    y = _mm256_min_pd(_mm256_max_pd(y, _mm256_set1_pd(-1100.0)), _mm256_set1_pd(1100.0));
+    const __m256d k = _mm256_round_pd(y, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    const __m256d f = _mm256_sub_pd(y, k);
+    static const double c[13] = {PV_T2_13, PV_T2_12, PV_T2_11, PV_T2_10, PV_T2_9, PV_T2_8, PV_T2_7,
+                                 PV_T2_6,  PV_T2_5,  PV_T2_4,  PV_T2_3,  PV_T2_2, PV_T2_1};
+    __m256d p = _mm256_set1_pd(c[0]);
+    for (int i = 1; i < 13; i++) p = _mm256_fmadd_pd(p, f, _mm256_set1_pd(c[i]));
+    p = _mm256_fmadd_pd(p, f, _mm256_set1_pd(1.0));
+    return _mm256_blendv_pd(pv2_ldexp_(p, k), x, nan);
+}
+PV_INLINE pv_f64 pv_f64_exp2(pv_f64 x) { PV2_F64_(pv2_exp2_(x.a), pv2_exp2_(x.b)); }
+
+#undef PV2_F32_
+#undef PV2_F64_
 
 #else /* portable ------------------------------------------------------------------ */
 

@@ -59,8 +59,8 @@ for dt in bf16 f16; do
   check "$dt: every row has 8 fields" test "$(awk -F, 'NF != 8' "$TMP/out" | wc -l)" -eq 0
   check "$dt: seconds and gflops are positive" \
     awk -F, 'NR > 1 && !($7 > 0 && $8 > 0) { bad = 1 } END { exit bad }' "$TMP/out"
+  # (no forward_lowp_amx row: the head width 6 is not a multiple of 32)
   check "$dt: no other rows" test "$(grep -cvE '^(kernel|fma_peak|forward|forward_lowp|forward_lowp_dot),' "$TMP/out")" -eq 0
-  check "$dt: no amx row at head width 6" sh -c "! grep -q '^forward_lowp_amx,' '$TMP/out'"
   # the vdpbf16ps row: bf16 only, and only in a build with AVX512-BF16 (the
   # engine line says avx512; the row's presence is the build's business)
   if [ "$dt" = f16 ]; then

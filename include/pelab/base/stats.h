@@ -7,7 +7,7 @@
 /* The mean and the sample standard deviation (divisor k - 1; 0 for k = 1)
  * of v[0 .. k), k >= 1, summed in index order (so bitwise reproducible):
  * mean = (sum v) / k, sd = sqrt(sum (v - mean)^2 / (k - 1)). A non-finite
- * value makes both non-finite. */
+ * value makes the mean non-finite, and sd too when k > 1 (k = 1: sd 0). */
 void pelab_mean_std(double *mean, double *sd, const double *v, int k);
 
 #endif /* PELAB_BASE_STATS_H */

@@ -18,8 +18,8 @@
  *
  * The fused kernels (pelab_attention_forward / _backward) are flash
  * attention: tiles of queries against blocks of keys with an online softmax,
- * in O(n D) memory, vectorised (AVX-512 when built for a CPU that has it,
- * else a portable path: pelab_attention_simd() says which). They are tested
+ * in O(n D) memory, vectorised (AVX-512 or AVX2 + FMA when built for a CPU
+ * that has it, else a portable path: pelab_attention_simd() says which). They are tested
  * against the reference kernels, which materialise P (H, n, n) and compute
  * it row by row the obvious way, on every mask, head count, bias on/off and
  * dtype, with ragged tiles. Documented tolerance (elementwise, |fast - ref|
@@ -161,7 +161,8 @@ double pelab_rope_inv_freq(int i, int width, double base);
  * coefficient rounded to that format. cs holds dk/2 * 2 values. */
 void pelab_rope_coeffs(double *cs, const pelab_rope_table *t, long pos, int sign);
 
-/* "avx512" or "portable": the vector path the fused kernels were built with. */
+/* "avx512", "avx2" (AVX2 + FMA, without AVX-512) or "portable": the vector
+ * path the fused kernels were built with. */
 const char *pelab_attention_simd(void);
 
 /* The paths of the bf16 forward (pelab_attention_forward_lowp with
@@ -175,16 +176,21 @@ const char *pelab_attention_simd(void);
  *            the same bit for bit (but for the instruction treating subnormal
  *            inputs and results as zero). Slower than DECODED on the one
  *            AVX512-BF16 machine measured (an Intel Xeon: 0.61x the float32
- *            forward where DECODED runs at 0.92x; README, Benchmark).
+ *            forward where DECODED runs at 0.89x; README, Benchmark).
  *   AMX      Q K^T and P V on AMX tiles (tdpbf16ps; built with AMX-BF16 and
  *            granted the tile state by Linux), for head widths that are a
- *            multiple of 32 (others take DECODED). The softmax, its
- *            statistics and the rounding of P are DECODED's code; the dot
- *            products are summed in the hardware's order, so out, lse and
- *            the statistics agree with DECODED to float32 rounding, not bit
- *            for bit, and subnormal inputs and results are zero. Within
- *            lowp.h's documented tolerance of exact attention, and
- *            bit-identical for any thread count (tests/test_lowp.c).
+ *            multiple of 32 (others take DECODED). The softmax and its
+ *            statistics are DECODED's code; P is rounded to bf16 while its
+ *            pairs are packed (vcvtne2ps2bf16: as pelab_lowp_round, but a
+ *            float32 subnormal p reads as zero, as the tiles read bf16
+ *            subnormals anyway); the dot products are summed in the
+ *            hardware's order, so out, lse and the statistics agree with
+ *            DECODED to float32 rounding, not bit for bit, and subnormal
+ *            inputs are zero. Within lowp.h's documented tolerance of exact
+ *            attention, and bit-identical for any thread count
+ *            (tests/test_lowp.c). Besides O(D) scratch per thread it
+ *            allocates, per call, every head's K rows and V^T pairs padded to
+ *            a multiple of 64 keys: about the size of K and V in bf16.
  * available(p): whether this build and machine can take path p.
  * set_lowp_path(p) asserts that p is available; lowp_path() is the current
  * one. Not thread-safe: call them between kernel calls (benchmark, tests). */

@@ -99,7 +99,7 @@ long pelab_lowp_exact_int_max(pelab_lowp f);
  * has two more (vdpbf16ps, bitwise this one; AMX tiles, within the same
  * tolerance; pelab_lowp_path in pelab/kernels/attention.h), which the lse
  * and statistics remarks above do not cover for AMX (there: to float32
- * rounding of the scores).
+ * rounding of the scores; its memory: attention.h).
  * out (n, D) float32; lse (H, n); stats (H, n) or NULL (as the f32 kernel's);
  * q, k, v (n, D) in fmt; rel_bias (H, 2n-1) float32 or NULL. */
 void pelab_attention_forward_lowp(float *out, float *lse, struct pelab_attn_row_stats *stats, const uint16_t *q,
