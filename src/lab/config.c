@@ -529,6 +529,15 @@ static int resolve(ctx *c, pelab_config *cfg, node *root) {
     }
 
     if ((v = pelab_yaml_map_get(root, "schemes", NULL)) && pelab_yaml_scheme_variants(&c->y, &c->schemes, v)) return -1;
+    /* a probe has no training: apply: eval would silently mean always */
+    for (int i = 0; i < c->schemes.n; i++) {
+        const pelab_scheme *var = &c->schemes.variants[i];
+        if (pelab_rope_scaling_of(var) != PELAB_ROPE_SCALING_NONE && (int)pelab_scheme_param(var, "apply") == 1)
+            return pelab_yaml_fail(&c->y, c->schemes.at[i],
+                                   "scheme '%s' sets apply: eval, which only training configs use (a probe has no "
+                                   "training and always applies the scaling): remove it",
+                                   pelab_yaml_quote_str(q, var->name));
+    }
 
     /* the kind of input decides which axes the sweep may give */
     tokens = pelab_yaml_map_get(root, "tokens", &tokens_key);

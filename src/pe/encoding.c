@@ -60,7 +60,7 @@ static const pelab_scheme_def g_schemes[PELAB_SCHEME_COUNT] = {
       P_ANGLE_DTYPE,
       {"apply", PELAB_PARAM_TYPE_CHOICE, 0, 0, 1, "always|eval",
        "training: the scaling in training and evaluation (trained or fine-tuned with it), or at evaluation only "
-       "(trained with plain rope, extended without fine-tuning); the probe always applies it"}}},
+       "(trained with plain rope, extended without fine-tuning; not in probe configs)"}}},
     {"alibi", PELAB_SCHEME_ALIBI, PELAB_SCHEME_KIND_BIAS, "S_h[i,j] += -m_h |i - j| (ALiBi head slopes)", 0, {{0}}},
     {"t5", PELAB_SCHEME_T5, PELAB_SCHEME_KIND_BIAS, "S_h[i,j] += T[h, bucket(j - i)] (T5 relative buckets)", 3,
      {{"buckets", PELAB_PARAM_TYPE_INT, 32, 2, 1024, NULL, "number of relative-position buckets"},

@@ -83,8 +83,8 @@ pelab_rope_scaling pelab_rope_scaling_of(const pelab_scheme *s);
 
 /* The scheme as a training step applies it: s itself, or, for a scaling
  * with apply: eval, the same scheme with scaling none (plain RoPE: every
- * parameter the scaling adds is then inert). Evaluation and the probe use
- * s as it is. */
+ * parameter the scaling adds is then inert). Evaluation uses s as it is;
+ * probe configs refuse apply: eval (pelab/lab/config.h). */
 pelab_scheme pelab_rope_for_training(const pelab_scheme *s);
 
 /* The factor s and length L a scheme uses, its 0 defaults resolved
