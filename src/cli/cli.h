@@ -57,6 +57,7 @@ PELAB_CLI_COMMAND(schemes)
 PELAB_CLI_COMMAND(metrics)
 PELAB_CLI_COMMAND(tasks)
 PELAB_CLI_COMMAND(bench)
+extern const char pelab_cli_bench_help_train[]; /* printed after pelab_cli_bench_help */
 PELAB_CLI_COMMAND(check)
 PELAB_CLI_COMMAND(report)
 PELAB_CLI_COMMAND(geometry)

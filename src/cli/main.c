@@ -49,20 +49,20 @@ static const char *g_usage =
 static const struct {
     const char *name;
     pelab_cli_fn fn;
-    const char *help;
+    const char *help, *help_more; /* help_more: printed after help, or NULL */
 } g_commands[] = {
-    {"run", pelab_cli_run, pelab_cli_run_help},
-    {"merge", pelab_cli_merge, pelab_cli_merge_help},
-    {"validate", pelab_cli_validate, pelab_cli_validate_help},
-    {"attend", pelab_cli_attend, pelab_cli_attend_help},
-    {"schemes", pelab_cli_schemes, pelab_cli_schemes_help},
-    {"metrics", pelab_cli_metrics, pelab_cli_metrics_help},
-    {"tasks", pelab_cli_tasks, pelab_cli_tasks_help},
-    {"bench", pelab_cli_bench, pelab_cli_bench_help},
-    {"check", pelab_cli_check, pelab_cli_check_help},
-    {"report", pelab_cli_report, pelab_cli_report_help},
-    {"geometry", pelab_cli_geometry, pelab_cli_geometry_help},
-    {"heatmap", pelab_cli_heatmap, pelab_cli_heatmap_help},
+    {"run", pelab_cli_run, pelab_cli_run_help, NULL},
+    {"merge", pelab_cli_merge, pelab_cli_merge_help, NULL},
+    {"validate", pelab_cli_validate, pelab_cli_validate_help, NULL},
+    {"attend", pelab_cli_attend, pelab_cli_attend_help, NULL},
+    {"schemes", pelab_cli_schemes, pelab_cli_schemes_help, NULL},
+    {"metrics", pelab_cli_metrics, pelab_cli_metrics_help, NULL},
+    {"tasks", pelab_cli_tasks, pelab_cli_tasks_help, NULL},
+    {"bench", pelab_cli_bench, pelab_cli_bench_help, pelab_cli_bench_help_train},
+    {"check", pelab_cli_check, pelab_cli_check_help, NULL},
+    {"report", pelab_cli_report, pelab_cli_report_help, NULL},
+    {"geometry", pelab_cli_geometry, pelab_cli_geometry_help, NULL},
+    {"heatmap", pelab_cli_heatmap, pelab_cli_heatmap_help, NULL},
 };
 
 /* glibc hands blocks over its mmap threshold (128 KiB, adapting) back to
@@ -97,6 +97,7 @@ int main(int argc, char **argv) {
         for (int k = 2; k < argc; k++)
             if (strcmp(argv[k], "--help") == 0 || strcmp(argv[k], "-h") == 0) {
                 fputs(g_commands[i].help, stdout);
+                if (g_commands[i].help_more) fputs(g_commands[i].help_more, stdout);
                 return 0;
             }
         return g_commands[i].fn(argc - 2, argv + 2);
