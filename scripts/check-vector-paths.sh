@@ -17,12 +17,16 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 [ -x "$native/pelab" ] || { echo "check-vector-paths: no $native/pelab (build it first)" >&2; exit 2; }
+if ! grep -qw fma /proc/cpuinfo 2>/dev/null; then
+  echo "check-vector-paths: this CPU has no FMA (or no /proc/cpuinfo): nothing to compare, skipped"
+  exit 0
+fi
 builds=("$native")
 cmake -S . -B build-portable -DCMAKE_BUILD_TYPE=Release -DPELAB_NATIVE=OFF -DCMAKE_C_FLAGS=-mfma > "$work/cmake.log" 2>&1 &&
   cmake --build build-portable -j2 --target pelab > "$work/build.log" 2>&1 ||
   { cat "$work/cmake.log" "$work/build.log" >&2; exit 2; }
 builds+=(build-portable)
-if grep -qw avx2 /proc/cpuinfo && grep -qw fma /proc/cpuinfo; then
+if grep -qw avx2 /proc/cpuinfo; then
   cmake -S . -B build-avx2 -DCMAKE_BUILD_TYPE=Release -DPELAB_NATIVE=OFF -DCMAKE_C_FLAGS=-march=haswell \
     > "$work/cmake.log" 2>&1 && cmake --build build-avx2 -j2 --target pelab > "$work/build.log" 2>&1 ||
     { cat "$work/cmake.log" "$work/build.log" >&2; exit 2; }
