@@ -623,6 +623,8 @@ static void test_amx_path(void) {
     }
 
     /* a head width the tiles do not take (48) runs the decoded path */
+    ASSERT(pelab_attention_lowp_path_applies(PELAB_LOWP_PATH_AMX, 64));
+    ASSERT(!pelab_attention_lowp_path_applies(PELAB_LOWP_PATH_AMX, 48));
     {
         const int n = 100, D = 48, H = 1;
         const size_t nD = (size_t)n * D;

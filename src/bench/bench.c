@@ -576,7 +576,7 @@ void pelab_bench_lowp_run(const pelab_bench_config *cfg, pelab_bench_emit emit, 
     c.out_lowp = pelab_xmalloc(nD * sizeof(float));
     c.lse = pelab_xmalloc((size_t)H * n * sizeof(float));
     const int dot = fmt == PELAB_LOWP_BF16 && pelab_attention_lowp_path_available(PELAB_LOWP_PATH_DOT);
-    const int amx = fmt == PELAB_LOWP_BF16 && D / H % 32 == 0 && pelab_attention_lowp_path_available(PELAB_LOWP_PATH_AMX);
+    const int amx = fmt == PELAB_LOWP_BF16 && pelab_attention_lowp_path_applies(PELAB_LOWP_PATH_AMX, D / H);
     for (int i = 0; i < cfg->n_threads; i++) {
         const int T = cfg->threads[i];
         /* the bf16 forward's other paths as further rows where the build and machine have them */

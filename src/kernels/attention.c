@@ -42,8 +42,15 @@ void pelab_attention_set_grouping(int group, int chunk) {
 /* The bf16 forward's path (pelab_attention_set_lowp_path). */
 static pelab_lowp_path g_fl_path = PELAB_LOWP_PATH_DECODED;
 
-#if PV_AVX512 && defined(__AVX512BF16__) && defined(__AMX_TILE__) && defined(__AMX_BF16__) && defined(__linux__)
-#define FL_AMX 1 /* the bf16 forward on AMX tiles */
+/* What the float32 instance's bf16 forward can take in this build (the
+ * float64 instance redefines both as 0). */
+#if PV_AVX512 && defined(__AVX512BF16__)
+#define FL_DPBF16 1 /* through vdpbf16ps */
+#else
+#define FL_DPBF16 0
+#endif
+#if FL_DPBF16 && defined(__AMX_TILE__) && defined(__AMX_BF16__) && defined(__linux__)
+#define FL_AMX 1 /* on AMX tiles (its packing of P uses AVX512-BF16 too) */
 #include <sys/syscall.h>
 #include <unistd.h>
 /* Linux hands out the AMX tile data state (XFEATURE_XTILEDATA, 18) on request
@@ -78,11 +85,7 @@ const char *pelab_lowp_path_str(pelab_lowp_path p) {
 int pelab_attention_lowp_path_available(pelab_lowp_path p) {
     switch (p) {
     case PELAB_LOWP_PATH_DECODED: return 1;
-#if PV_AVX512 && defined(__AVX512BF16__)
-    case PELAB_LOWP_PATH_DOT: return 1;
-#else
-    case PELAB_LOWP_PATH_DOT: return 0;
-#endif
+    case PELAB_LOWP_PATH_DOT: return FL_DPBF16;
 #if FL_AMX
     case PELAB_LOWP_PATH_AMX: return fl_amx_granted();
 #else
@@ -98,7 +101,9 @@ void pelab_attention_set_lowp_path(pelab_lowp_path p) {
     g_fl_path = p;
 }
 
-pelab_lowp_path pelab_attention_lowp_path(void) { return g_fl_path; }
+int pelab_attention_lowp_path_applies(pelab_lowp_path p, int dk) {
+    return pelab_attention_lowp_path_available(p) && (p != PELAB_LOWP_PATH_AMX || dk % 32 == 0);
+}
 
 #define CAT_(a, b) a##_##b
 #define CAT(a, b) CAT_(a, b)
@@ -149,11 +154,6 @@ static void fl_round_p_f64(double *x, size_t count, int fmt) {
 #define VT pv_f32
 #define VF(op) pv_f32_##op
 #define VL PV_F32_LANES
-#if PV_AVX512 && defined(__AVX512BF16__)
-#define FL_DPBF16 1 /* the bf16 forward through vdpbf16ps */
-#else
-#define FL_DPBF16 0
-#endif
 #include "attention_impl.inc"
 #include "flash_impl.inc"
 #undef T

@@ -192,8 +192,10 @@ const char *pelab_attention_simd(void);
  *            allocates, per call, every head's K rows and V^T pairs padded to
  *            a multiple of 64 keys: about the size of K and V in bf16.
  * available(p): whether this build and machine can take path p.
- * set_lowp_path(p) asserts that p is available; lowp_path() is the current
- * one. Not thread-safe: call them between kernel calls (benchmark, tests). */
+ * applies(p, dk): whether a forward with heads of width dk takes path p
+ * when it is set (available, and for AMX dk a multiple of 32).
+ * set_lowp_path(p) asserts that p is available. Not thread-safe: call it
+ * between kernel calls (benchmark, tests). */
 typedef enum pelab_lowp_path {
     PELAB_LOWP_PATH_DECODED = 0,
     PELAB_LOWP_PATH_DOT,
@@ -204,7 +206,7 @@ typedef enum pelab_lowp_path {
 /* "decoded", "dot", "amx" ("unknown" out of range) */
 const char *pelab_lowp_path_str(pelab_lowp_path p);
 int pelab_attention_lowp_path_available(pelab_lowp_path p);
+int pelab_attention_lowp_path_applies(pelab_lowp_path p, int dk);
 void pelab_attention_set_lowp_path(pelab_lowp_path p);
-pelab_lowp_path pelab_attention_lowp_path(void);
 
 #endif /* PELAB_ATTENTION_H */
