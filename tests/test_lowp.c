@@ -434,6 +434,63 @@ static void test_thread_bit_identity(void) {
     printf("  out, lse, statistics bitwise equal on 1..4 threads and forced groupings (n 300, 2 heads)\n");
 }
 
+/* A bf16 case of the path tests: q, k, v (n, D) ~ N(0, 1) stored in bf16
+ * (rand_lowp streams s, s + ds, s + 2 ds) with their decoded values; with
+ * bias_key != 0 a bias (H, 2n-1) ~ N(0, 0.5^2) from that key, as float and
+ * double, else NULL; outputs out (n, D), lse (H, n), stats (H, n) for up to
+ * three runs. */
+typedef struct bf16_case {
+    int n, D, H;
+    size_t nD, hn, nb;
+    float *qf, *kf, *vf;
+    double *qd, *kd, *vd;
+    uint16_t *q, *k, *v;
+    float *bias;
+    double *bd;
+    float *o[3], *l[3];
+    pelab_attn_row_stats *st[3];
+} bf16_case;
+
+static void case_make(bf16_case *c, int n, int D, int H, uint64_t s, uint64_t ds, uint32_t bias_key) {
+    memset(c, 0, sizeof *c);
+    c->n = n, c->D = D, c->H = H;
+    c->nD = (size_t)n * D, c->hn = (size_t)H * n, c->nb = (size_t)H * (2 * (size_t)n - 1);
+    c->qf = pelab_xmalloc(3 * c->nD * sizeof(float)), c->kf = c->qf + c->nD, c->vf = c->kf + c->nD;
+    c->qd = pelab_xmalloc(3 * c->nD * sizeof(double)), c->kd = c->qd + c->nD, c->vd = c->kd + c->nD;
+    c->q = rand_lowp(PELAB_LOWP_BF16, s, c->nD, 1.0, c->qf, c->qd);
+    c->k = rand_lowp(PELAB_LOWP_BF16, s + ds, c->nD, 1.0, c->kf, c->kd);
+    c->v = rand_lowp(PELAB_LOWP_BF16, s + 2 * ds, c->nD, 1.0, c->vf, c->vd);
+    if (bias_key) {
+        c->bias = pelab_xmalloc(c->nb * sizeof(float)), c->bd = pelab_xmalloc(c->nb * sizeof(double));
+        pelab_rng r = pelab_rng_make(bias_key, (uint64_t)n);
+        for (size_t i = 0; i < c->nb; i++) c->bias[i] = (float)(0.5 * pelab_rng_normal(&r)), c->bd[i] = c->bias[i];
+    }
+    for (int x = 0; x < 3; x++) {
+        c->o[x] = pelab_xmalloc(c->nD * sizeof(float)), c->l[x] = pelab_xmalloc(c->hn * sizeof(float));
+        c->st[x] = pelab_xmalloc(c->hn * sizeof **c->st);
+    }
+}
+
+static void case_free(bf16_case *c) {
+    for (int x = 0; x < 3; x++) free(c->o[x]), free(c->l[x]), free(c->st[x]);
+    free(c->q), free(c->k), free(c->v), free(c->qf), free(c->qd), free(c->bias), free(c->bd);
+}
+
+/* One bf16 forward of case c on `path` into run x's outputs (stats: with_stats),
+ * threads and grouping as given. */
+static void forward_on(pelab_lowp_path path, int threads, int group, int chunk, bf16_case *c, int x, int with_stats,
+                       int causal) {
+    const int saved = omp_get_max_threads();
+    omp_set_num_threads(threads);
+    pelab_attention_set_grouping(group, chunk);
+    pelab_attention_set_lowp_path(path);
+    pelab_attention_forward_lowp(c->o[x], c->l[x], with_stats ? c->st[x] : NULL, c->q, c->k, c->v, c->bias, causal,
+                                 c->n, c->D, c->H, PELAB_LOWP_BF16);
+    pelab_attention_set_lowp_path(PELAB_LOWP_PATH_DECODED);
+    pelab_attention_set_grouping(0, 0);
+    omp_set_num_threads(saved);
+}
+
 /* The bf16 forward through vdpbf16ps (when built with AVX512-BF16) against
  * the portable path (decode, then the float32 kernel) on the same operands:
  * out, lse and statistics bitwise equal, for odd and even head widths and
@@ -448,57 +505,23 @@ static void test_dot_path_bitwise(void) {
     for (size_t si = 0; si < sizeof shapes / sizeof *shapes; si++)
         for (int causal = 0; causal < 2; causal++)
             for (int with_bias = 0; with_bias < 2; with_bias++) {
-                const int n = shapes[si][0], D = shapes[si][1], H = shapes[si][2];
-                const size_t nD = (size_t)n * D, hn = (size_t)H * n, nb = (size_t)H * (2 * (size_t)n - 1);
-                float *qf = pelab_xmalloc(3 * nD * sizeof(float)), *kf = qf + nD, *vf = kf + nD;
-                double *qd = pelab_xmalloc(3 * nD * sizeof(double)), *kd = qd + nD, *vd = kd + nD;
-                uint16_t *q = rand_lowp(PELAB_LOWP_BF16, 40 + si, nD, 1.0, qf, qd);
-                uint16_t *k = rand_lowp(PELAB_LOWP_BF16, 50 + si, nD, 1.0, kf, kd);
-                uint16_t *v = rand_lowp(PELAB_LOWP_BF16, 60 + si, nD, 1.0, vf, vd);
-                float *bias = NULL;
-                if (with_bias) {
-                    bias = pelab_xmalloc(nb * sizeof(float));
-                    pelab_rng r = pelab_rng_make(77u, (uint64_t)n);
-                    for (size_t i = 0; i < nb; i++) bias[i] = (float)(0.5 * pelab_rng_normal(&r));
-                }
-                float *o[2], *l[2];
-                pelab_attn_row_stats *st[2];
-                for (int path = 0; path < 2; path++) {
-                    o[path] = pelab_xmalloc(nD * sizeof(float)), l[path] = pelab_xmalloc(hn * sizeof(float));
-                    st[path] = pelab_xmalloc(hn * sizeof **st);
-                    pelab_attention_set_lowp_path(path == 0 ? PELAB_LOWP_PATH_DOT : PELAB_LOWP_PATH_DECODED);
-                    if (si == 5) pelab_attention_set_grouping(2, 128); /* several chunks of keys */
-                    pelab_attention_forward_lowp(o[path], l[path], st[path], q, k, v, bias, causal, n, D, H,
-                                                 PELAB_LOWP_BF16);
-                    pelab_attention_set_grouping(0, 0);
-                }
-                pelab_attention_set_lowp_path(PELAB_LOWP_PATH_DECODED);
-                ASSERT(memcmp(o[0], o[1], nD * sizeof(float)) == 0);
-                ASSERT(memcmp(l[0], l[1], hn * sizeof(float)) == 0);
-                for (size_t i = 0; i < hn; i++) {
-                    ASSERT(same_dbl(st[0][i].entropy, st[1][i].entropy));
-                    ASSERT(same_dbl(st[0][i].logit_max_abs, st[1][i].logit_max_abs));
+                bf16_case c;
+                case_make(&c, shapes[si][0], shapes[si][1], shapes[si][2], 40 + si, 10, with_bias ? 77u : 0);
+                const int T = omp_get_max_threads(), group = si == 5 ? 2 : 0, chunk = si == 5 ? 128 : 0;
+                /* si 5: several chunks of keys */
+                forward_on(PELAB_LOWP_PATH_DOT, T, group, chunk, &c, 0, 1, causal);
+                forward_on(PELAB_LOWP_PATH_DECODED, T, group, chunk, &c, 1, 1, causal);
+                ASSERT(memcmp(c.o[0], c.o[1], c.nD * sizeof(float)) == 0);
+                ASSERT(memcmp(c.l[0], c.l[1], c.hn * sizeof(float)) == 0);
+                for (size_t i = 0; i < c.hn; i++) {
+                    ASSERT(same_dbl(c.st[0][i].entropy, c.st[1][i].entropy));
+                    ASSERT(same_dbl(c.st[0][i].logit_max_abs, c.st[1][i].logit_max_abs));
                 }
                 cases++;
-                for (int path = 0; path < 2; path++) free(o[path]), free(l[path]), free(st[path]);
-                free(q), free(k), free(v), free(qf), free(qd), free(bias);
+                case_free(&c);
             }
     printf("  vdpbf16ps path vs portable path, %d cases (odd widths and lengths, masks, bias, chunks): out, "
            "lse, statistics bitwise equal\n", cases);
-}
-
-/* One bf16 forward of (q, k, v) on `path`, threads and grouping as given. */
-static void forward_on(pelab_lowp_path path, int threads, int group, int chunk, float *out, float *lse,
-                       pelab_attn_row_stats *st, const uint16_t *q, const uint16_t *k, const uint16_t *v,
-                       const float *bias, int causal, int n, int D, int H) {
-    const int saved = omp_get_max_threads();
-    omp_set_num_threads(threads);
-    pelab_attention_set_grouping(group, chunk);
-    pelab_attention_set_lowp_path(path);
-    pelab_attention_forward_lowp(out, lse, st, q, k, v, bias, causal, n, D, H, PELAB_LOWP_BF16);
-    pelab_attention_set_lowp_path(PELAB_LOWP_PATH_DECODED);
-    pelab_attention_set_grouping(0, 0);
-    omp_set_num_threads(saved);
 }
 
 /* The bf16 forward on AMX tiles (where built and granted): out against exact
@@ -521,31 +544,17 @@ static void test_amx_path(void) {
     for (size_t si = 0; si < sizeof shapes / sizeof *shapes; si++)
         for (int causal = 0; causal < 2; causal++)
             for (int with_bias = 0; with_bias < 2; with_bias++) {
-                const int n = shapes[si][0], D = shapes[si][1], H = shapes[si][2];
-                const size_t nD = (size_t)n * D, hn = (size_t)H * n, nb = (size_t)H * (2 * (size_t)n - 1);
-                float *qf = pelab_xmalloc(3 * nD * sizeof(float)), *kf = qf + nD, *vf = kf + nD;
-                double *qd = pelab_xmalloc(3 * nD * sizeof(double)), *kd = qd + nD, *vd = kd + nD;
-                uint16_t *q = rand_lowp(PELAB_LOWP_BF16, 140 + si, nD, 1.0, qf, qd);
-                uint16_t *k = rand_lowp(PELAB_LOWP_BF16, 150 + si, nD, 1.0, kf, kd);
-                uint16_t *v = rand_lowp(PELAB_LOWP_BF16, 160 + si, nD, 1.0, vf, vd);
-                float *bias = NULL;
-                double *bd = NULL;
-                if (with_bias) {
-                    bias = pelab_xmalloc(nb * sizeof(float)), bd = pelab_xmalloc(nb * sizeof(double));
-                    pelab_rng r = pelab_rng_make(78u, (uint64_t)n);
-                    for (size_t i = 0; i < nb; i++) bias[i] = (float)(0.5 * pelab_rng_normal(&r)), bd[i] = bias[i];
-                }
-                float *o[3], *l[3];
-                pelab_attn_row_stats *st[3];
-                for (int x = 0; x < 3; x++) {
-                    o[x] = pelab_xmalloc(nD * sizeof(float)), l[x] = pelab_xmalloc(hn * sizeof(float));
-                    st[x] = pelab_xmalloc(hn * sizeof **st);
-                }
+                bf16_case c;
+                case_make(&c, shapes[si][0], shapes[si][1], shapes[si][2], 140 + si, 10, with_bias ? 78u : 0);
+                const int n = c.n, D = c.D, H = c.H;
+                const size_t nD = c.nD, hn = c.hn;
+                float *const *o = c.o, *const *l = c.l;
+                pelab_attn_row_stats *const *st = c.st;
                 /* 0: decoded; 1: amx on 2 threads; 2: amx on 1 or 3 threads, forced groupings */
-                forward_on(PELAB_LOWP_PATH_DECODED, 2, 0, 0, o[0], l[0], st[0], q, k, v, bias, causal, n, D, H);
-                forward_on(PELAB_LOWP_PATH_AMX, 2, 0, 0, o[1], l[1], st[1], q, k, v, bias, causal, n, D, H);
-                forward_on(PELAB_LOWP_PATH_AMX, 1 + 2 * (int)(si & 1), si >= 7 ? 3 : 0, si >= 7 ? 128 : 0, o[2], l[2],
-                           st[2], q, k, v, bias, causal, n, D, H);
+                forward_on(PELAB_LOWP_PATH_DECODED, 2, 0, 0, &c, 0, 1, causal);
+                forward_on(PELAB_LOWP_PATH_AMX, 2, 0, 0, &c, 1, 1, causal);
+                forward_on(PELAB_LOWP_PATH_AMX, 1 + 2 * (int)(si & 1), si >= 7 ? 3 : 0, si >= 7 ? 128 : 0, &c, 2, 1,
+                           causal);
                 ASSERT(memcmp(o[1], o[2], nD * sizeof(float)) == 0);
                 ASSERT(memcmp(l[1], l[2], hn * sizeof(float)) == 0);
                 for (size_t i = 0; i < hn; i++) {
@@ -556,9 +565,9 @@ static void test_amx_path(void) {
                 }
                 double *rx = pelab_xmalloc(nD * sizeof(double));
                 double *P = pelab_xmalloc((size_t)H * n * n * sizeof(double));
-                pelab_attention_reference_forward_f64(rx, P, qd, kd, vd, bd, causal, n, D, H);
+                pelab_attention_reference_forward_f64(rx, P, c.qd, c.kd, c.vd, c.bd, causal, n, D, H);
                 double vmax = 0, rmax = 0, dx = 0;
-                for (size_t i = 0; i < nD; i++) vmax = fmax(vmax, fabs(vd[i])), rmax = fmax(rmax, fabs(rx[i]));
+                for (size_t i = 0; i < nD; i++) vmax = fmax(vmax, fabs(c.vd[i])), rmax = fmax(rmax, fabs(rx[i]));
                 const double rtol = tol_rtol(PELAB_LOWP_BF16), atol = tol_atol(PELAB_LOWP_BF16) * vmax;
                 for (size_t i = 0; i < nD; i++) {
                     const double a = o[1][i];
@@ -587,8 +596,8 @@ static void test_amx_path(void) {
                                   1e-5 * (1 + st[0][i].logit_max_abs));
                 }
                 cases++;
-                for (int x = 0; x < 3; x++) free(o[x]), free(l[x]), free(st[x]);
-                free(q), free(k), free(v), free(qf), free(qd), free(bias), free(bd), free(rx), free(P);
+                free(rx), free(P);
+                case_free(&c);
             }
     printf("  amx path, %d cases (head widths 32..128, n 1..1025, masks, bias, groupings): max |out - exact| / max "
            "|exact| %.2e (2^%.1f; needs atol 2^%.1f max|v| beside rtol 2^-6), max |lse - decoded lse| %.1e, max "
@@ -598,48 +607,34 @@ static void test_amx_path(void) {
     /* non-finite values: an inf in V's row 50 (n 130, causal): tile 0 (queries 0..47) sees keys
      * 0..47 only, but its last tile step spans keys 32..63 */
     {
-        const int n = 130, D = 64, H = 1;
-        const size_t nD = (size_t)n * D;
-        float *qf = pelab_xmalloc(3 * nD * sizeof(float));
-        double *qd = pelab_xmalloc(3 * nD * sizeof(double));
-        uint16_t *q = rand_lowp(PELAB_LOWP_BF16, 171, nD, 1.0, qf, qd);
-        uint16_t *k = rand_lowp(PELAB_LOWP_BF16, 172, nD, 1.0, qf + nD, qd + nD);
-        uint16_t *v = rand_lowp(PELAB_LOWP_BF16, 173, nD, 1.0, qf + 2 * nD, qd + 2 * nD);
-        v[50 * D + 7] = pelab_lowp_from_f32(PELAB_LOWP_BF16, INFINITY);
-        float *o0 = pelab_xmalloc(nD * sizeof(float)), *o1 = pelab_xmalloc(nD * sizeof(float));
-        float *l0 = pelab_xmalloc(n * sizeof(float)), *l1 = pelab_xmalloc(n * sizeof(float));
-        forward_on(PELAB_LOWP_PATH_DECODED, 2, 0, 0, o0, l0, NULL, q, k, v, NULL, 1, n, D, H);
-        forward_on(PELAB_LOWP_PATH_AMX, 2, 0, 0, o1, l1, NULL, q, k, v, NULL, 1, n, D, H);
+        bf16_case c;
+        case_make(&c, 130, 64, 1, 171, 1, 0);
+        c.v[50 * c.D + 7] = pelab_lowp_from_f32(PELAB_LOWP_BF16, INFINITY);
+        forward_on(PELAB_LOWP_PATH_DECODED, 2, 0, 0, &c, 0, 0, 1);
+        forward_on(PELAB_LOWP_PATH_AMX, 2, 0, 0, &c, 1, 0, 1);
         int nonfinite = 0;
-        for (size_t i = 0; i < nD; i++) {
-            ASSERT_EQ(isfinite(o1[i]) != 0, isfinite(o0[i]) != 0);
-            nonfinite += !isfinite(o1[i]);
+        for (size_t i = 0; i < c.nD; i++) {
+            ASSERT_EQ(isfinite(c.o[1][i]) != 0, isfinite(c.o[0][i]) != 0);
+            nonfinite += !isfinite(c.o[1][i]);
         }
-        for (size_t i = 0; i < 48 * (size_t)D; i++) ASSERT(isfinite(o1[i]));
+        for (size_t i = 0; i < 48 * (size_t)c.D; i++) ASSERT(isfinite(c.o[1][i]));
         ASSERT_GT(nonfinite, 0);
         printf("  an inf in V (row 50 of 130, causal): %d non-finite outputs on both paths, queries 0..47 finite\n",
                nonfinite);
-        free(q), free(k), free(v), free(qf), free(qd), free(o0), free(o1), free(l0), free(l1);
+        case_free(&c);
     }
 
     /* a head width the tiles do not take (48) runs the decoded path */
     ASSERT(pelab_attention_lowp_path_applies(PELAB_LOWP_PATH_AMX, 64));
     ASSERT(!pelab_attention_lowp_path_applies(PELAB_LOWP_PATH_AMX, 48));
     {
-        const int n = 100, D = 48, H = 1;
-        const size_t nD = (size_t)n * D;
-        float *qf = pelab_xmalloc(3 * nD * sizeof(float));
-        double *qd = pelab_xmalloc(3 * nD * sizeof(double));
-        uint16_t *q = rand_lowp(PELAB_LOWP_BF16, 181, nD, 1.0, qf, qd);
-        uint16_t *k = rand_lowp(PELAB_LOWP_BF16, 182, nD, 1.0, qf + nD, qd + nD);
-        uint16_t *v = rand_lowp(PELAB_LOWP_BF16, 183, nD, 1.0, qf + 2 * nD, qd + 2 * nD);
-        float *o0 = pelab_xmalloc(nD * sizeof(float)), *o1 = pelab_xmalloc(nD * sizeof(float));
-        float *l0 = pelab_xmalloc(n * sizeof(float)), *l1 = pelab_xmalloc(n * sizeof(float));
-        forward_on(PELAB_LOWP_PATH_DECODED, 2, 0, 0, o0, l0, NULL, q, k, v, NULL, 0, n, D, H);
-        forward_on(PELAB_LOWP_PATH_AMX, 2, 0, 0, o1, l1, NULL, q, k, v, NULL, 0, n, D, H);
-        ASSERT(memcmp(o0, o1, nD * sizeof(float)) == 0);
+        bf16_case c;
+        case_make(&c, 100, 48, 1, 181, 1, 0);
+        forward_on(PELAB_LOWP_PATH_DECODED, 2, 0, 0, &c, 0, 0, 0);
+        forward_on(PELAB_LOWP_PATH_AMX, 2, 0, 0, &c, 1, 0, 0);
+        ASSERT(memcmp(c.o[0], c.o[1], c.nD * sizeof(float)) == 0);
         printf("  head width 48 on the amx setting: bitwise the decoded path\n");
-        free(q), free(k), free(v), free(qf), free(qd), free(o0), free(o1), free(l0), free(l1);
+        case_free(&c);
     }
 }
 
